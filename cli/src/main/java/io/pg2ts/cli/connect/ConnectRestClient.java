@@ -1,0 +1,158 @@
+package io.pg2ts.cli.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The few calls of Kafka Connect's REST API that pg2ts makes.
+ */
+public final class ConnectRestClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public ConnectRestClient(URI base) {
+        this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** Creates the connector or replaces its configuration ({@code PUT /connectors/{name}/config}). */
+    public void putConnectorConfig(String name, Map<String, String> config) throws IOException, InterruptedException {
+        send("PUT", "connectors/" + encode(name) + "/config", JSON.writeValueAsString(config));
+    }
+
+    /** {@code GET /connectors/{name}/status}. */
+    public JsonNode status(String name) throws IOException, InterruptedException {
+        return JSON.readTree(send("GET", "connectors/" + encode(name) + "/status", null));
+    }
+
+    /** {@code GET /connectors/{name}/tasks}: the configs the connector gave its tasks. */
+    public JsonNode tasks(String name) throws IOException, InterruptedException {
+        return JSON.readTree(send("GET", "connectors/" + encode(name) + "/tasks", null));
+    }
+
+    /** {@code GET /connector-plugins}: the connector classes the worker found on its plugin.path. */
+    public JsonNode connectorPlugins() throws IOException, InterruptedException {
+        return JSON.readTree(send("GET", "connector-plugins", null));
+    }
+
+    /** Waits until the worker answers on its REST port. */
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            try {
+                send("GET", "connectors", null);
+                return;
+            } catch (IOException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IOException("Kafka Connect at " + base + " did not answer within " + timeout, e);
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /**
+     * Waits until the connector and all its tasks run. A failed connector or task ends the wait
+     * with its trace, since it will not recover by itself.
+     */
+    public void awaitRunning(String name, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        String last = "no status yet";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                JsonNode status = status(name);
+                last = status.toString();
+                failIfFailed(name, status);
+                if (isRunning(status)) {
+                    return;
+                }
+            } catch (ConnectRestException e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("connector " + name + " is not running after " + timeout + "; last status: " + last);
+    }
+
+    static boolean isRunning(JsonNode status) {
+        if (!"RUNNING".equals(status.path("connector").path("state").asText())) {
+            return false;
+        }
+        JsonNode tasks = status.path("tasks");
+        if (tasks.isEmpty()) {
+            return false;
+        }
+        for (JsonNode task : tasks) {
+            if (!"RUNNING".equals(task.path("state").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Throws when the connector or one of its tasks has failed, with Connect's trace. */
+    public static void failIfFailed(String name, JsonNode status) throws IOException {
+        if ("FAILED".equals(status.path("connector").path("state").asText())) {
+            throw new IOException("connector " + name + " failed: " + status.path("connector").path("trace").asText());
+        }
+        for (JsonNode task : status.path("tasks")) {
+            if ("FAILED".equals(task.path("state").asText())) {
+                throw new IOException("task " + task.path("id").asInt() + " of connector " + name + " failed: "
+                        + task.path("trace").asText());
+            }
+        }
+    }
+
+    private String send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new ConnectRestException(method + " " + base.resolve(path), response.statusCode(), response.body());
+        }
+        return response.body();
+    }
+
+    private static String encode(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** An HTTP error answer from the worker, with the message Connect gave. */
+    public static final class ConnectRestException extends IOException {
+        private final int status;
+
+        ConnectRestException(String request, int status, String body) {
+            super(request + " answered " + status + ": " + body);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}

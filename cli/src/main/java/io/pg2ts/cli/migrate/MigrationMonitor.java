@@ -1,0 +1,144 @@
+package io.pg2ts.cli.migrate;
+
+import io.pg2ts.common.TableId;
+import io.pg2ts.testsupport.TableComparison;
+import io.pg2ts.testsupport.TableComparison.Fingerprint;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads how far a migration has come from the two databases themselves: rows per table on both
+ * sides and how many bytes of WAL the replication slot has not yet confirmed.
+ */
+public final class MigrationMonitor {
+
+    /** Above this many rows (by the planner's estimate) a table's rows are estimated, not counted. */
+    private static final long EXACT_COUNT_LIMIT = 1_000_000;
+
+    private final Connection source;
+    private final Connection target;
+    private final Map<TableId, TableId> targetOf;
+    private final String slotName;
+
+    /**
+     * @param targetOf each migrated source table and the target table it lands in, in display order
+     */
+    public MigrationMonitor(Connection source, Connection target, Map<TableId, TableId> targetOf, String slotName) {
+        this.source = source;
+        this.target = target;
+        this.targetOf = targetOf;
+        this.slotName = slotName;
+    }
+
+    /** Rows on both sides of one table; {@code -1} target rows while the table does not exist yet. */
+    public record TableProgress(TableId table, long sourceRows, long targetRows, boolean estimated) {
+    }
+
+    /** One reading of all tables and the slot. {@code slotLagBytes} is -1 while there is no slot. */
+    public record Progress(List<TableProgress> tables, long slotLagBytes) {
+
+        public boolean rowCountsMatch() {
+            return tables.stream().allMatch(t -> t.sourceRows() == t.targetRows());
+        }
+
+        /** One line for a log or a terminal. */
+        public String line() {
+            StringBuilder line = new StringBuilder();
+            for (TableProgress t : tables) {
+                line.append(t.table().table()).append(' ')
+                        .append(t.targetRows() < 0 ? "-" : Long.toString(t.targetRows())).append('/')
+                        .append(t.estimated() ? "~" : "").append(t.sourceRows()).append("  ");
+            }
+            line.append("slot lag ").append(slotLagBytes < 0 ? "-" : slotLagBytes + " B");
+            return line.toString();
+        }
+    }
+
+    public Progress read() throws SQLException {
+        List<TableProgress> tables = new ArrayList<>();
+        for (Map.Entry<TableId, TableId> entry : targetOf.entrySet()) {
+            long estimate = estimatedRows(source, entry.getKey());
+            boolean estimated = estimate > EXACT_COUNT_LIMIT;
+            long sourceRows = estimated ? estimate : count(source, entry.getKey());
+            long targetRows = !exists(target, entry.getValue()) ? -1
+                    : estimated ? estimatedRows(target, entry.getValue()) : count(target, entry.getValue());
+            tables.add(new TableProgress(entry.getKey(), sourceRows, targetRows, estimated));
+        }
+        return new Progress(tables, slotLag());
+    }
+
+    /** The tables whose rows differ between source and target, with both fingerprints. */
+    public List<String> mismatches() throws SQLException {
+        List<String> mismatches = new ArrayList<>();
+        for (Map.Entry<TableId, TableId> entry : targetOf.entrySet()) {
+            if (!exists(target, entry.getValue())) {
+                mismatches.add(entry.getValue() + ": missing on the target");
+                continue;
+            }
+            Fingerprint onSource = TableComparison.fingerprint(source, entry.getKey().quoted());
+            Fingerprint onTarget = TableComparison.fingerprint(target, entry.getValue().quoted());
+            if (!onSource.equals(onTarget)) {
+                mismatches.add(entry.getKey() + ": source " + onSource + ", target " + onTarget);
+            }
+        }
+        return mismatches;
+    }
+
+    private long slotLag() throws SQLException {
+        try (PreparedStatement s = source.prepareStatement(
+                "SELECT pg_current_wal_lsn() - confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, slotName);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : -1;
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            s.setString(1, table.quoted());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static long count(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + table.quoted());
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long estimatedRows(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ?::regclass")) {
+            s.setString(1, table.quoted());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** The tables a source connector with no include list migrates: every table outside system schemas. */
+    public static List<TableId> userTables(Connection source) throws SQLException {
+        String sql = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition "
+                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
+                + "AND n.nspname NOT LIKE '\\_timescaledb%' AND n.nspname NOT LIKE 'timescaledb\\_%' "
+                + "ORDER BY 1, 2";
+        List<TableId> tables = new ArrayList<>();
+        try (PreparedStatement s = source.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                tables.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return tables;
+    }
+}

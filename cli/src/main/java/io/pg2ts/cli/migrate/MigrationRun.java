@@ -1,0 +1,121 @@
+package io.pg2ts.cli.migrate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pg2ts.cli.connect.ConnectRestClient;
+import io.pg2ts.cli.connect.ConnectorConfigs;
+import io.pg2ts.cli.connect.PostgresEndpoint;
+import io.pg2ts.common.TableId;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Deploys the source and sink connectors from the config examples to a Connect cluster, shows
+ * progress until the target has caught up, and verifies that every table equals its source.
+ */
+public final class MigrationRun {
+
+    public static final String SOURCE_CONNECTOR = "pg2ts-source";
+    public static final String SINK_CONNECTOR = "pg2ts-sink";
+
+    private static final Duration POLL = Duration.ofSeconds(2);
+
+    private final ConnectRestClient connect;
+    private final PostgresEndpoint source;
+    private final PostgresEndpoint target;
+    private final Path examples;
+    private final PrintStream out;
+
+    public MigrationRun(ConnectRestClient connect, PostgresEndpoint source, PostgresEndpoint target, Path examples,
+            PrintStream out) {
+        this.connect = connect;
+        this.source = source;
+        this.target = target;
+        this.examples = examples;
+        this.out = out;
+    }
+
+    /** PUTs both connector configs and waits until both run. */
+    public void deploy() throws Exception {
+        Map<String, String> sourceConfig = sourceConfig();
+        Map<String, String> sinkConfig = ConnectorConfigs.withTarget(
+                ConnectorConfigs.load(examples.resolve("sink.json")), target);
+        connect.putConnectorConfig(SOURCE_CONNECTOR, sourceConfig);
+        connect.awaitRunning(SOURCE_CONNECTOR, Duration.ofMinutes(2));
+        out.println("source connector " + SOURCE_CONNECTOR + " running against " + source);
+        connect.putConnectorConfig(SINK_CONNECTOR, sinkConfig);
+        connect.awaitRunning(SINK_CONNECTOR, Duration.ofMinutes(2));
+        out.println("sink connector " + SINK_CONNECTOR + " running against " + target);
+    }
+
+    /**
+     * Prints progress until every table on the target equals its source, or the timeout passes.
+     *
+     * @param sourceQuiet whether the source has stopped changing; equality is checked only then
+     * @return whether the target was verified equal
+     */
+    public boolean awaitVerified(BooleanSupplier sourceQuiet, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        try (Connection sourceDb = open(source); Connection targetDb = open(target)) {
+            MigrationMonitor monitor = new MigrationMonitor(sourceDb, targetDb, tables(sourceDb), slotName());
+            List<String> mismatches = List.of("not compared yet");
+            while (Instant.now().isBefore(deadline)) {
+                ConnectRestClient.failIfFailed(SOURCE_CONNECTOR, connect.status(SOURCE_CONNECTOR));
+                ConnectRestClient.failIfFailed(SINK_CONNECTOR, connect.status(SINK_CONNECTOR));
+                MigrationMonitor.Progress progress = monitor.read();
+                out.println(progress.line());
+                if (sourceQuiet.getAsBoolean() && progress.rowCountsMatch()) {
+                    mismatches = monitor.mismatches();
+                    if (mismatches.isEmpty()) {
+                        out.println("verified: every table on the target equals its source (row count and checksum)");
+                        return true;
+                    }
+                }
+                Thread.sleep(POLL.toMillis());
+            }
+            out.println("not caught up within " + timeout + ":");
+            monitor.mismatches().forEach(m -> out.println("  " + m));
+            return false;
+        }
+    }
+
+    private Map<String, String> sourceConfig() throws Exception {
+        return ConnectorConfigs.withSource(ConnectorConfigs.load(examples.resolve("source.json")), source);
+    }
+
+    private String slotName() throws Exception {
+        JsonNode tasks = connect.tasks(SOURCE_CONNECTOR);
+        return tasks.path(0).path("config").path("slot.name").asText();
+    }
+
+    /** Source tables and where the sink writes them, per the examples' include list and name format. */
+    private Map<TableId, TableId> tables(Connection sourceDb) throws Exception {
+        Map<String, String> sourceConfig = sourceConfig();
+        Map<String, String> sinkConfig = ConnectorConfigs.load(examples.resolve("sink.json"));
+        String include = sourceConfig.getOrDefault("table.include.list", "").strip();
+        List<TableId> sourceTables = include.isEmpty() ? MigrationMonitor.userTables(sourceDb)
+                : Arrays.stream(include.split(",")).map(String::strip).map(TableId::parse).toList();
+        String format = sinkConfig.getOrDefault("table.name.format", "${schema}.${table}");
+        String prefix = sourceConfig.get("topic.prefix");
+        Map<TableId, TableId> targetOf = new LinkedHashMap<>();
+        for (TableId table : sourceTables) {
+            String name = format.replace("${topic}", prefix + "." + table.schema() + "." + table.table())
+                    .replace("${schema}", table.schema()).replace("${table}", table.table());
+            targetOf.put(table, TableId.parse(name));
+        }
+        return targetOf;
+    }
+
+    private static Connection open(PostgresEndpoint endpoint) throws SQLException {
+        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password());
+    }
+}

@@ -1,0 +1,166 @@
+package io.pg2ts.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pg2ts.cli.connect.ConnectorConfigs;
+import io.pg2ts.cli.connect.PostgresEndpoint;
+import io.pg2ts.cli.demo.SampleDatabase;
+import io.pg2ts.cli.demo.SampleWorkload;
+import io.pg2ts.cli.migrate.MigrationRun;
+import io.pg2ts.common.TableId;
+import io.pg2ts.testsupport.LocalPostgres;
+import io.pg2ts.testsupport.TableComparison;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole migration through a real Kafka Connect cluster: the plugins as built, the connectors
+ * deployed over REST from the config examples, a source that keeps changing during the snapshot
+ * and after it.
+ */
+class MigrationIT {
+
+    private static final int SEED_ROWS_PER_TABLE = 10_000;
+
+    private static ConnectClusterFixture connect;
+
+    @BeforeAll
+    static void startCluster() {
+        connect = ConnectClusterFixture.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (connect != null) {
+            connect.close();
+        }
+    }
+
+    @Test
+    void targetEqualsSourceAfterSnapshotUnderWritesAndStreaming() throws Exception {
+        try (LocalPostgres source = LocalPostgres.startSource(); LocalPostgres target = LocalPostgres.startTarget()) {
+            try (Connection c = source.connect("postgres")) {
+                SampleDatabase.create(c, 4 * SEED_ROWS_PER_TABLE);
+            }
+            MigrationRun run = new MigrationRun(connect.rest(), endpoint(source), endpoint(target),
+                    ConnectClusterFixture.examples(), System.out);
+
+            long writesBeforeDeploy;
+            long writesWhenSnapshotLanded;
+            try (SampleWorkload workload = SampleWorkload.start(() -> open(source), 2)) {
+                awaitTransactions(workload, 20);
+                writesBeforeDeploy = workload.transactions();
+                run.deploy();
+                try (Connection targetDb = target.connect("postgres")) {
+                    awaitAtLeast(targetDb, "public.events", SEED_ROWS_PER_TABLE, Duration.ofMinutes(3));
+                }
+                writesWhenSnapshotLanded = workload.transactions();
+                awaitTransactions(workload, writesWhenSnapshotLanded + 300);
+            }
+            // The writes ran while the snapshot was taken, and went on while changes streamed.
+            assertThat(writesWhenSnapshotLanded).isGreaterThan(writesBeforeDeploy);
+
+            source.execute("postgres",
+                    "UPDATE order_lines SET order_id = order_id + 1000000 WHERE order_id = 7",
+                    "UPDATE accounts SET id = 90000001 WHERE id = 3",
+                    "DELETE FROM ticks WHERE id BETWEEN 100 AND 199",
+                    "UPDATE ticks SET price = NULL, meta = '{\"edited\": true}' WHERE id BETWEEN 200 AND 210",
+                    "INSERT INTO events VALUES (now(), 'last', 'after the workload')");
+
+            assertThat(run.awaitVerified(() -> true, Duration.ofMinutes(3))).as("target verified equal").isTrue();
+
+            try (Connection s = source.connect("postgres"); Connection t = target.connect("postgres")) {
+                for (String table : SampleDatabase.TABLES) {
+                    String quoted = TableId.parse(table).quoted();
+                    assertThat(TableComparison.fingerprint(t, quoted)).as(table)
+                            .isEqualTo(TableComparison.fingerprint(s, quoted));
+                }
+                assertThat(count(t, "SELECT count(*) FROM order_lines WHERE order_id = 7")).isZero();
+                assertThat(count(t, "SELECT count(*) FROM order_lines WHERE order_id = 1000007")).isEqualTo(4);
+                assertThat(count(t, "SELECT count(*) FROM accounts WHERE id = 3")).isZero();
+                assertThat(count(t, "SELECT count(*) FROM accounts WHERE id = 90000001")).isEqualTo(1);
+                assertThat(count(t, "SELECT count(*) FROM ticks WHERE id BETWEEN 100 AND 199")).isZero();
+                assertThat(count(t, "SELECT count(*) FROM information_schema.table_constraints "
+                        + "WHERE table_name = 'order_lines' AND constraint_type = 'PRIMARY KEY'")).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void validateOverRestNamesWalLevelForASourceWithoutLogicalDecoding() throws Exception {
+        try (LocalPostgres replicaOnly = LocalPostgres.start(Map.of("wal_level", "replica"))) {
+            Map<String, String> config = ConnectorConfigs.withSource(
+                    ConnectorConfigs.load(ConnectClusterFixture.examples().resolve("source.json")), endpoint(replicaOnly));
+            config.put("name", "validate-only");
+            HttpRequest request = HttpRequest.newBuilder(connect.rest().base()
+                            .resolve("connector-plugins/PostgresSourceConnector/config/validate"))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(new ObjectMapper().writeValueAsString(config)))
+                    .build();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode answer = new ObjectMapper().readTree(response.body());
+            assertThat(answer.path("error_count").asInt()).isPositive();
+            String hostnameErrors = "";
+            for (JsonNode field : answer.path("configs")) {
+                if (field.path("value").path("name").asText().equals("database.hostname")) {
+                    hostnameErrors = field.path("value").path("errors").toString();
+                }
+            }
+            assertThat(hostnameErrors).contains("wal_level").contains("logical");
+        }
+    }
+
+    private static PostgresEndpoint endpoint(LocalPostgres pg) {
+        return new PostgresEndpoint(pg.host(), pg.port(), "postgres", LocalPostgres.USER, "");
+    }
+
+    private static Connection open(LocalPostgres pg) {
+        try {
+            return pg.connect("postgres");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitTransactions(SampleWorkload workload, long atLeast) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (workload.transactions() < atLeast) {
+            assertThat(Instant.now()).as("workload reached " + atLeast + " transactions").isBefore(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitAtLeast(Connection c, String table, long rows, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            boolean exists = count(c, "SELECT count(*) FROM pg_tables WHERE schemaname || '.' || tablename = '" + table + "'") > 0;
+            if (exists && count(c, "SELECT count(*) FROM " + table) >= rows) {
+                return;
+            }
+            assertThat(Instant.now()).as(table + " reached " + rows + " rows on the target").isBefore(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

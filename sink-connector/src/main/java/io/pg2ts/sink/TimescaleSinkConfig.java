@@ -1,0 +1,181 @@
+package io.pg2ts.sink;
+
+import io.pg2ts.sink.record.TableNameFormat;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Configuration of the pg2ts TimescaleDB sink connector: the target connection, how target
+ * tables are named, created and evolved, and how transient failures are retried.
+ */
+public final class TimescaleSinkConfig extends AbstractConfig {
+
+    // Kafka Connect's own error-handling option: read, not defined, by this connector.
+    static final String ERRORS_TOLERANCE_PROPERTY = "errors.tolerance";
+
+    private static final String CONNECTION_GROUP = "Connection";
+    private static final String TABLES_GROUP = "Tables";
+    private static final String RETRIES_GROUP = "Retries";
+
+    static final String JDBC_URL_PREFIX = "jdbc:postgresql://";
+
+    public static final String CONNECTION_URL_CONFIG = "connection.url";
+    public static final String CONNECTION_URL_DOC = "JDBC URL of the target TimescaleDB or PostgreSQL database, "
+            + "jdbc:postgresql://host:port/database, optionally with pgjdbc parameters (?sslmode=require).";
+
+    public static final String CONNECTION_USER_CONFIG = "connection.user";
+    public static final String CONNECTION_USER_DOC = "Role to connect as. It needs INSERT, UPDATE, DELETE and "
+            + "TRUNCATE on the target tables and, for auto.create and auto.evolve, CREATE on the database and "
+            + "ownership of the tables it alters.";
+
+    public static final String CONNECTION_PASSWORD_CONFIG = "connection.password";
+    public static final String CONNECTION_PASSWORD_DOC = "Password of the role; empty when the server does not ask for one.";
+    public static final String CONNECTION_PASSWORD_DEFAULT = "";
+
+    public static final String TABLE_NAME_FORMAT_CONFIG = "table.name.format";
+    public static final String TABLE_NAME_FORMAT_DOC = "Target table of each change event, as schema.table with "
+            + "the placeholders ${topic}, ${schema} and ${table} (schema and table from the event's source block). "
+            + "Double quotes keep dots in a part: \"${schema}\".\"${table}\". A format without a schema part "
+            + "names a table in schema public.";
+    public static final String TABLE_NAME_FORMAT_DEFAULT = "${schema}.${table}";
+
+    public static final String AUTO_CREATE_CONFIG = "auto.create";
+    public static final String AUTO_CREATE_DOC = "Create a missing target table (and its schema) from the record "
+            + "schema: the source's column types where the source propagates them, the record key as primary key.";
+    public static final boolean AUTO_CREATE_DEFAULT = true;
+
+    public static final String AUTO_EVOLVE_CONFIG = "auto.evolve";
+    public static final String AUTO_EVOLVE_DOC = "Add a nullable column to the target table when records carry a "
+            + "field the table does not have. When false, such a record fails the task.";
+    public static final boolean AUTO_EVOLVE_DEFAULT = true;
+
+    public static final String MAX_RETRIES_CONFIG = "max.retries";
+    public static final String MAX_RETRIES_DOC = "How many times in a row a batch is retried after a transient "
+            + "failure (lost connection, deadlock, serialization failure, server shutdown) before the task fails.";
+    public static final int MAX_RETRIES_DEFAULT = 10;
+
+    public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
+    public static final String RETRY_BACKOFF_MS_DOC = "Wait before retrying a batch after a transient failure, in milliseconds.";
+    public static final long RETRY_BACKOFF_MS_DEFAULT = 3000L;
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(CONNECTION_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new JdbcUrlValidator(),
+                    Importance.HIGH, CONNECTION_URL_DOC, CONNECTION_GROUP, 1, Width.LONG, "JDBC URL")
+            .define(CONNECTION_USER_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyString(),
+                    Importance.HIGH, CONNECTION_USER_DOC, CONNECTION_GROUP, 2, Width.MEDIUM, "User")
+            .define(CONNECTION_PASSWORD_CONFIG, Type.PASSWORD, CONNECTION_PASSWORD_DEFAULT,
+                    Importance.HIGH, CONNECTION_PASSWORD_DOC, CONNECTION_GROUP, 3, Width.MEDIUM, "Password")
+            .define(TABLE_NAME_FORMAT_CONFIG, Type.STRING, TABLE_NAME_FORMAT_DEFAULT, new TableNameFormatValidator(),
+                    Importance.MEDIUM, TABLE_NAME_FORMAT_DOC, TABLES_GROUP, 1, Width.LONG, "Table name format")
+            .define(AUTO_CREATE_CONFIG, Type.BOOLEAN, AUTO_CREATE_DEFAULT,
+                    Importance.MEDIUM, AUTO_CREATE_DOC, TABLES_GROUP, 2, Width.SHORT, "Create missing tables")
+            .define(AUTO_EVOLVE_CONFIG, Type.BOOLEAN, AUTO_EVOLVE_DEFAULT,
+                    Importance.MEDIUM, AUTO_EVOLVE_DOC, TABLES_GROUP, 3, Width.SHORT, "Add missing columns")
+            .define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, Range.atLeast(0),
+                    Importance.LOW, MAX_RETRIES_DOC, RETRIES_GROUP, 1, Width.SHORT, "Maximum retries")
+            .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MS_DEFAULT, Range.atLeast(0),
+                    Importance.LOW, RETRY_BACKOFF_MS_DOC, RETRIES_GROUP, 2, Width.SHORT, "Retry back-off (ms)");
+
+    private final String connectionUrl;
+    private final String connectionUser;
+    private final Password connectionPassword;
+    private final TableNameFormat tableNameFormat;
+    private final boolean autoCreate;
+    private final boolean autoEvolve;
+    private final int maxRetries;
+    private final Duration retryBackoff;
+    private final boolean toleratesAllErrors;
+
+    public TimescaleSinkConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+        connectionUrl = getString(CONNECTION_URL_CONFIG);
+        connectionUser = getString(CONNECTION_USER_CONFIG);
+        connectionPassword = getPassword(CONNECTION_PASSWORD_CONFIG);
+        tableNameFormat = TableNameFormat.parse(getString(TABLE_NAME_FORMAT_CONFIG));
+        autoCreate = getBoolean(AUTO_CREATE_CONFIG);
+        autoEvolve = getBoolean(AUTO_EVOLVE_CONFIG);
+        maxRetries = getInt(MAX_RETRIES_CONFIG);
+        retryBackoff = Duration.ofMillis(getLong(RETRY_BACKOFF_MS_CONFIG));
+        toleratesAllErrors = "all".equalsIgnoreCase(String.valueOf(props.get(ERRORS_TOLERANCE_PROPERTY)).strip());
+    }
+
+    public String connectionUrl() {
+        return connectionUrl;
+    }
+
+    public String connectionUser() {
+        return connectionUser;
+    }
+
+    public Password connectionPassword() {
+        return connectionPassword;
+    }
+
+    public TableNameFormat tableNameFormat() {
+        return tableNameFormat;
+    }
+
+    public boolean autoCreate() {
+        return autoCreate;
+    }
+
+    public boolean autoEvolve() {
+        return autoEvolve;
+    }
+
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    public Duration retryBackoff() {
+        return retryBackoff;
+    }
+
+    /** Whether Connect is set to tolerate bad records ({@code errors.tolerance=all}), so they may be reported and skipped. */
+    public boolean toleratesAllErrors() {
+        return toleratesAllErrors;
+    }
+
+    private static final class JdbcUrlValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            String url = ((String) value).strip();
+            if (!url.startsWith(JDBC_URL_PREFIX) || url.length() == JDBC_URL_PREFIX.length()) {
+                throw new ConfigException(name, value, "must be a PostgreSQL JDBC URL: " + JDBC_URL_PREFIX + "host:port/database");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return JDBC_URL_PREFIX + "host:port/database";
+        }
+    }
+
+    private static final class TableNameFormatValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                TableNameFormat.parse((String) value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "schema.table with ${topic}, ${schema}, ${table}";
+        }
+    }
+}

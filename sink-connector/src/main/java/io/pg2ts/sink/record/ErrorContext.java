@@ -1,0 +1,50 @@
+package io.pg2ts.sink.record;
+
+import io.pg2ts.common.TableId;
+import java.util.List;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * Says where a failing record or batch is, for error messages: topic, partition, offset, target
+ * table and key column names. Never row values, which must stay out of logs.
+ */
+public final class ErrorContext {
+
+    private ErrorContext() {
+    }
+
+    /**
+     * @param table null when not known yet
+     * @param keyColumns null when not known yet, empty for a table without key
+     */
+    public static String of(SinkRecord record, TableId table, List<String> keyColumns) {
+        StringBuilder sb = new StringBuilder("record in topic ").append(record.originalTopic())
+                .append(" partition ").append(record.originalKafkaPartition())
+                .append(" at offset ").append(record.originalKafkaOffset());
+        return appendTable(sb, table, keyColumns).toString();
+    }
+
+    /** A batch of records of one table: the first and last record's positions. */
+    public static String of(SinkRecord first, SinkRecord last, int changes, TableId table, List<String> keyColumns) {
+        StringBuilder sb = new StringBuilder().append(changes).append(changes == 1 ? " change" : " changes")
+                .append(" from topic ").append(first.originalTopic())
+                .append(" partition ").append(first.originalKafkaPartition())
+                .append(" offset ").append(first.originalKafkaOffset());
+        if (last != first) {
+            sb.append(" to topic ").append(last.originalTopic())
+                    .append(" partition ").append(last.originalKafkaPartition())
+                    .append(" offset ").append(last.originalKafkaOffset());
+        }
+        return appendTable(sb, table, keyColumns).toString();
+    }
+
+    private static StringBuilder appendTable(StringBuilder sb, TableId table, List<String> keyColumns) {
+        if (table != null) {
+            sb.append(", table ").append(table.quoted());
+        }
+        if (keyColumns != null) {
+            sb.append(keyColumns.isEmpty() ? ", no key columns" : ", key columns " + String.join(", ", keyColumns));
+        }
+        return sb;
+    }
+}

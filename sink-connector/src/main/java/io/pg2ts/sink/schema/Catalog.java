@@ -1,0 +1,87 @@
+package io.pg2ts.sink.schema;
+
+import io.pg2ts.common.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads target tables from {@code pg_catalog} and caches them. The cache is only correct while
+ * nobody else changes the tables; callers forget a table after their own DDL, and forget
+ * everything after a rollback, which may have undone DDL.
+ */
+public final class Catalog {
+
+    private static final String COLUMNS = "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
+            + "format_type(a.atttypid, NULL), a.attnotnull, a.attgenerated = 's', a.attidentity = 'a', "
+            + "array_position(pk.indkey::int2[], a.attnum) "
+            + "FROM pg_catalog.pg_attribute a "
+            + "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+            + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            + "LEFT JOIN pg_catalog.pg_index pk ON pk.indrelid = c.oid AND pk.indisprimary "
+            + "WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p', 'f') "
+            + "AND a.attnum > 0 AND NOT a.attisdropped "
+            + "ORDER BY a.attnum";
+    private static final String SCHEMA_EXISTS = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?";
+
+    private final Map<TableId, TableMetadata> tables = new HashMap<>();
+
+    /** @return the table, or null when it does not exist */
+    public TableMetadata table(Connection connection, TableId table) throws SQLException {
+        TableMetadata cached = tables.get(table);
+        if (cached != null) {
+            return cached;
+        }
+        TableMetadata read = read(connection, table);
+        if (read != null) {
+            tables.put(table, read);
+        }
+        return read;
+    }
+
+    private static TableMetadata read(Connection connection, TableId table) throws SQLException {
+        List<TargetColumn> columns = new ArrayList<>();
+        Map<Integer, String> primaryKey = new TreeMap<>();
+        try (PreparedStatement s = connection.prepareStatement(COLUMNS)) {
+            s.setString(1, table.schema());
+            s.setString(2, table.table());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String castType = rs.getString(3);
+                    // An explicit cast to plain "bit" means bit(1) and would cut the value.
+                    castType = castType.equals("bit") ? "bit varying" : castType.equals("bit[]") ? "bit varying[]" : castType;
+                    columns.add(new TargetColumn(rs.getString(1), rs.getString(2), castType, rs.getBoolean(4),
+                            rs.getBoolean(5), rs.getBoolean(6)));
+                    int keyPosition = rs.getInt(7);
+                    if (!rs.wasNull()) {
+                        primaryKey.put(keyPosition, rs.getString(1));
+                    }
+                }
+            }
+        }
+        return columns.isEmpty() ? null : new TableMetadata(table, columns, List.copyOf(primaryKey.values()));
+    }
+
+    public boolean schemaExists(Connection connection, String schema) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(SCHEMA_EXISTS)) {
+            s.setString(1, schema);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public void forget(TableId table) {
+        tables.remove(table);
+    }
+
+    public void clear() {
+        tables.clear();
+    }
+}

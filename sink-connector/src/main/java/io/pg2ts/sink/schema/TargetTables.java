@@ -1,0 +1,131 @@
+package io.pg2ts.sink.schema;
+
+import io.pg2ts.common.TableId;
+import io.pg2ts.sink.record.RecordShape;
+import io.pg2ts.sink.sql.ColumnDefinition;
+import io.pg2ts.sink.sql.PostgresDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a target table fit the records written to it: creates it when missing and adds the
+ * columns the records carry and it lacks. Runs inside the caller's transaction.
+ */
+public final class TargetTables {
+
+    private static final Logger log = LoggerFactory.getLogger(TargetTables.class);
+
+    private static final long DDL_LOCK_KEY = 0x7067327473L;
+
+    private final Catalog catalog;
+    private final boolean autoCreate;
+    private final boolean autoEvolve;
+
+    public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve) {
+        this.catalog = catalog;
+        this.autoCreate = autoCreate;
+        this.autoEvolve = autoEvolve;
+    }
+
+    /** @return the table, holding a column for every field of {@code shape} */
+    public TableMetadata prepare(Connection connection, TableId table, RecordShape shape) throws SQLException {
+        TableMetadata metadata = catalog.table(connection, table);
+        if (metadata != null && missingColumns(metadata, shape).isEmpty()) {
+            return metadata;
+        }
+        if (metadata == null && !autoCreate) {
+            throw missingTable(table);
+        }
+        // Other tasks may be creating the same table right now, in transactions of their own.
+        // Holding the lock, their DDL is committed and visible, so it is read again, not repeated.
+        lockDdl(connection);
+        catalog.forget(table);
+        metadata = catalog.table(connection, table);
+        if (metadata == null) {
+            if (!autoCreate) {
+                throw missingTable(table);
+            }
+            create(connection, table, shape);
+            metadata = catalog.table(connection, table);
+            if (metadata == null) {
+                throw new ConnectException("Target table " + table.quoted() + " is not there after creating it; "
+                        + "PostgreSQL cuts names longer than 63 bytes, so check the length of the schema and table names");
+            }
+        }
+        List<Field> missing = missingColumns(metadata, shape);
+        if (!missing.isEmpty()) {
+            List<String> names = missing.stream().map(Field::name).toList();
+            if (!autoEvolve) {
+                throw new ConnectException("Target table " + table.quoted() + " has no column " + String.join(", ", names)
+                        + ", which the records carry; add the columns or set auto.evolve=true");
+            }
+            addColumns(connection, table, missing);
+            log.info("Added column(s) {} to table {}", names, table.quoted());
+            metadata = catalog.table(connection, table);
+        }
+        return metadata;
+    }
+
+    private static ConnectException missingTable(TableId table) {
+        return new ConnectException("Target table " + table.quoted() + " does not exist; create it or set auto.create=true");
+    }
+
+    private static List<Field> missingColumns(TableMetadata metadata, RecordShape shape) {
+        List<Field> missing = new ArrayList<>();
+        for (Field field : shape.columns()) {
+            if (metadata.column(field.name()) == null) {
+                missing.add(field);
+            }
+        }
+        return missing;
+    }
+
+    // Held until the transaction ends, so a table another task creates is committed before this
+    // task looks again. DDL is rare, so one lock for all of the sink's DDL is enough.
+    private static void lockDdl(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            s.setLong(1, DDL_LOCK_KEY);
+            s.execute();
+        }
+    }
+
+    /** Whether the table exists, without creating it. */
+    public boolean exists(Connection connection, TableId table) throws SQLException {
+        return catalog.table(connection, table) != null;
+    }
+
+    private void create(Connection connection, TableId table, RecordShape shape) throws SQLException {
+        List<ColumnDefinition> columns = new ArrayList<>();
+        for (Field field : shape.columns()) {
+            boolean notNull = !field.schema().isOptional() || shape.keyNames().contains(field.name());
+            columns.add(new ColumnDefinition(field.name(), TypeMapping.sqlType(field.schema()), notNull));
+        }
+        try (Statement s = connection.createStatement()) {
+            if (!catalog.schemaExists(connection, table.schema())) {
+                s.execute(PostgresDialect.createSchema(table.schema()));
+            }
+            s.execute(PostgresDialect.createTable(table, columns, shape.keyNames()));
+        }
+        catalog.forget(table);
+        log.info("Created table {} with {} columns and {}", table.quoted(), columns.size(),
+                shape.keyed() ? "primary key (" + String.join(", ", shape.keyNames()) + ")" : "no primary key");
+    }
+
+    // New columns are nullable: rows already in the table have no value for them.
+    private void addColumns(Connection connection, TableId table, List<Field> fields) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            for (Field field : fields) {
+                s.execute(PostgresDialect.addColumn(table, new ColumnDefinition(field.name(), TypeMapping.sqlType(field.schema()), false)));
+            }
+        }
+        catalog.forget(table);
+    }
+}

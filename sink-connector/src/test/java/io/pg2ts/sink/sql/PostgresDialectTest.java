@@ -1,0 +1,86 @@
+package io.pg2ts.sink.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pg2ts.common.TableId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PostgresDialectTest {
+
+    private static final TableId TABLE = new TableId("public", "ticks");
+    private static final List<SqlColumn> COLUMNS = List.of(
+            new SqlColumn("id", "integer"), new SqlColumn("at", "timestamp with time zone"), new SqlColumn("price", "numeric"));
+
+    @Test
+    void upsertInsertsFromUnnestedArraysAndUpdatesNonKeyColumns() {
+        assertThat(PostgresDialect.upsert(TABLE, COLUMNS, List.of("id", "at"), List.of("price"), false))
+                .isEqualTo("INSERT INTO \"public\".\"ticks\" (\"id\", \"at\", \"price\") "
+                        + "SELECT s.\"id\"::integer, s.\"at\"::timestamp with time zone, s.\"price\"::numeric "
+                        + "FROM unnest(?::text[], ?::text[], ?::text[]) AS s(\"id\", \"at\", \"price\") "
+                        + "ON CONFLICT (\"id\", \"at\") DO UPDATE SET \"price\" = EXCLUDED.\"price\"");
+    }
+
+    @Test
+    void upsertDoesNothingWhenEveryColumnIsAKeyColumn() {
+        assertThat(PostgresDialect.upsert(TABLE, List.of(new SqlColumn("id", "integer")), List.of("id"), List.of(), false))
+                .isEqualTo("INSERT INTO \"public\".\"ticks\" (\"id\") SELECT s.\"id\"::integer "
+                        + "FROM unnest(?::text[]) AS s(\"id\") ON CONFLICT (\"id\") DO NOTHING");
+    }
+
+    @Test
+    void upsertOverridesIdentityColumnsGeneratedAlways() {
+        assertThat(PostgresDialect.upsert(TABLE, List.of(new SqlColumn("id", "integer"), new SqlColumn("v", "text")),
+                List.of("id"), List.of("v"), true))
+                .isEqualTo("INSERT INTO \"public\".\"ticks\" (\"id\", \"v\") OVERRIDING SYSTEM VALUE "
+                        + "SELECT s.\"id\"::integer, s.\"v\"::text FROM unnest(?::text[], ?::text[]) AS s(\"id\", \"v\") "
+                        + "ON CONFLICT (\"id\") DO UPDATE SET \"v\" = EXCLUDED.\"v\"");
+    }
+
+    @Test
+    void insertHasNoConflictClause() {
+        assertThat(PostgresDialect.insert(TABLE, List.of(new SqlColumn("v", "text")), false))
+                .isEqualTo("INSERT INTO \"public\".\"ticks\" (\"v\") SELECT s.\"v\"::text FROM unnest(?::text[]) AS s(\"v\")");
+    }
+
+    @Test
+    void deleteJoinsTheUnnestedKeysOnEveryKeyColumn() {
+        assertThat(PostgresDialect.deleteByKeys(TABLE, List.of(new SqlColumn("id", "integer"), new SqlColumn("at", "date"))))
+                .isEqualTo("DELETE FROM \"public\".\"ticks\" AS t USING unnest(?::text[], ?::text[]) AS d(\"id\", \"at\") "
+                        + "WHERE t.\"id\" = d.\"id\"::integer AND t.\"at\" = d.\"at\"::date");
+    }
+
+    @Test
+    void deleteOneRowMatchesEveryColumnNullSafelyAndJsonAsText() {
+        assertThat(PostgresDialect.deleteOneRow(TABLE, List.of(new SqlColumn("n", "integer"), new SqlColumn("doc", "json"))))
+                .isEqualTo("DELETE FROM \"public\".\"ticks\" WHERE (tableoid, ctid) = (SELECT tableoid, ctid FROM \"public\".\"ticks\" "
+                        + "WHERE \"n\" IS NOT DISTINCT FROM ?::integer AND \"doc\"::text IS NOT DISTINCT FROM ?::text LIMIT 1)");
+    }
+
+    @Test
+    void namesAreQuotedWithEmbeddedQuotesDoubled() {
+        assertThat(PostgresDialect.truncate(new TableId("My \"Schema\"", "a.b")))
+                .isEqualTo("TRUNCATE TABLE \"My \"\"Schema\"\"\".\"a.b\"");
+    }
+
+    @Test
+    void createTableHasNotNullColumnsAndPrimaryKey() {
+        assertThat(PostgresDialect.createTable(TABLE, List.of(new ColumnDefinition("id", "bigint", true),
+                new ColumnDefinition("price", "numeric(10,2)", false)), List.of("id")))
+                .isEqualTo("CREATE TABLE IF NOT EXISTS \"public\".\"ticks\" (\"id\" bigint NOT NULL, \"price\" numeric(10,2), "
+                        + "PRIMARY KEY (\"id\"))");
+    }
+
+    @Test
+    void createTableWithoutKeyHasNoPrimaryKey() {
+        assertThat(PostgresDialect.createTable(TABLE, List.of(new ColumnDefinition("v", "text", false)), List.of()))
+                .isEqualTo("CREATE TABLE IF NOT EXISTS \"public\".\"ticks\" (\"v\" text)");
+    }
+
+    @Test
+    void createSchemaAndAddColumnAreIdempotent() {
+        assertThat(PostgresDialect.createSchema("sales")).isEqualTo("CREATE SCHEMA IF NOT EXISTS \"sales\"");
+        assertThat(PostgresDialect.addColumn(TABLE, new ColumnDefinition("stock", "integer", false)))
+                .isEqualTo("ALTER TABLE \"public\".\"ticks\" ADD COLUMN IF NOT EXISTS \"stock\" integer");
+    }
+}

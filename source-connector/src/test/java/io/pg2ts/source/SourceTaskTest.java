@@ -1,0 +1,136 @@
+package io.pg2ts.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pg2ts.testsupport.LocalPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.junit.jupiter.api.Test;
+
+/** The task our connector configures, run against a real source without a Connect worker. */
+class SourceTaskTest {
+
+    private static final String DB = "shop";
+    private static final String TOPIC = "smoke.public.items";
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @Test
+    void snapshotRowsThenInsertedRowArriveOnTheTablesTopicWithSourceColumnTypes() throws Exception {
+        try (LocalPostgres source = LocalPostgres.startSource()) {
+            source.createDatabase(DB);
+            source.execute(DB,
+                    "CREATE TABLE public.items (id bigint PRIMARY KEY, name varchar(40), price numeric(10, 2))",
+                    "INSERT INTO public.items VALUES (1, 'a', 1.50), (2, 'b', 2.50), (3, 'c', 3.50)");
+            Map<String, String> props = TestConfigs.forServer(source, DB);
+            props.put("name", "smoke");
+            props.put("topic.prefix", "smoke");
+            props.put("table.include.list", "public.items");
+            props.put("slot.drop.on.stop", "true");
+            assertThat(TestValidation.errors(new PostgresSourceConnector().validate(props))).isEmpty();
+
+            PostgresSourceConnector connector = new PostgresSourceConnector();
+            connector.start(props);
+            Map<String, String> taskConfig = connector.taskConfigs(1).get(0);
+            SourceTask task = (SourceTask) connector.taskClass().getDeclaredConstructor().newInstance();
+            task.initialize(new NoOffsetsContext(taskConfig));
+            task.start(taskConfig);
+            try {
+                List<SourceRecord> snapshot = pollUntil(task, r -> r.size() >= 3);
+                assertThat(snapshot).extracting(r -> op(r)).containsOnly("r");
+                assertThat(snapshot).extracting(r -> ((Struct) r.key()).get("id")).containsExactlyInAnyOrder(1L, 2L, 3L);
+
+                source.execute(DB, "INSERT INTO public.items VALUES (4, 'd', 4.50)");
+                SourceRecord insert = pollUntil(task, r -> !r.isEmpty()).get(0);
+
+                assertThat(insert.topic()).isEqualTo(TOPIC);
+                assertThat(op(insert)).isEqualTo("c");
+                assertThat(insert.keySchema().fields()).extracting(Field::name).containsExactly("id");
+                assertThat(((Struct) insert.key()).get("id")).isEqualTo(4L);
+                assertThat(insert.valueSchema().fields()).extracting(Field::name)
+                        .contains("before", "after", "source", "op", "ts_ms");
+                Struct after = ((Struct) insert.value()).getStruct("after");
+                assertThat(after.get("name")).isEqualTo("d");
+                assertThat(after.get("price")).isEqualTo(new java.math.BigDecimal("4.50"));
+                Schema afterSchema = insert.valueSchema().field("after").schema();
+                assertThat(afterSchema.field("name").schema().parameters())
+                        .containsEntry("__debezium.source.column.type", "VARCHAR")
+                        .containsEntry("__debezium.source.column.length", "40");
+                assertThat(afterSchema.field("price").schema().parameters())
+                        .containsEntry("__debezium.source.column.type", "NUMERIC")
+                        .containsEntry("__debezium.source.column.length", "10")
+                        .containsEntry("__debezium.source.column.scale", "2");
+            } finally {
+                task.stop();
+                connector.stop();
+            }
+            assertThat(slotCount(source)).as("slot dropped on stop").isZero();
+        }
+    }
+
+    /** Polls the task until the records of the table's topic satisfy the condition, or fails at the deadline. */
+    private static List<SourceRecord> pollUntil(SourceTask task, Predicate<List<SourceRecord>> done)
+            throws InterruptedException {
+        List<SourceRecord> received = new ArrayList<>();
+        Instant deadline = Instant.now().plus(DEADLINE);
+        while (!done.test(received)) {
+            assertThat(Instant.now()).as("records of " + TOPIC + " within " + DEADLINE).isBefore(deadline);
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                batch.stream().filter(r -> r.topic().equals(TOPIC)).forEach(received::add);
+            }
+        }
+        return received;
+    }
+
+    private static String op(SourceRecord record) {
+        return ((Struct) record.value()).getString("op");
+    }
+
+    private static int slotCount(LocalPostgres source) throws Exception {
+        try (Connection c = source.connect(DB); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pg2ts_smoke'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** A first start: Connect has no stored offsets for the task. */
+    private record NoOffsetsContext(Map<String, String> configs) implements SourceTaskContext {
+
+        @Override
+        public OffsetStorageReader offsetStorageReader() {
+            return new OffsetStorageReader() {
+                @Override
+                public <T> Map<String, Object> offset(Map<String, T> partition) {
+                    return null;
+                }
+
+                @Override
+                public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+                    return Map.of();
+                }
+            };
+        }
+
+        @Override
+        public PluginMetrics pluginMetrics() {
+            return null;
+        }
+    }
+}
