@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * A single-node Kafka broker and Connect worker on this machine, for the length of one command.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
 
     private final Path workDir;
     private final LocalKafka kafka;
@@ -28,24 +28,36 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(LocalRunOptions options, PrintStream out) throws Exception {
+        return start(options.examples(), options.plugins(), out);
+    }
+
+    /**
+     * @param examples the directory whose {@code connect-distributed.properties} configures the worker
+     * @param plugins the worker's plugin.path
+     */
+    public static LocalCluster start(Path examples, Path plugins, PrintStream out) throws Exception {
         Path workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "pg2ts-kafka-");
         LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"));
         out.println("Kafka broker on " + kafka.bootstrapServers());
         LocalConnectWorker worker;
         try {
-            worker = LocalConnectWorker.start(options.examples().resolve("connect-distributed.properties"),
-                    kafka.bootstrapServers(), options.plugins());
+            worker = LocalConnectWorker.start(examples.resolve("connect-distributed.properties"),
+                    kafka.bootstrapServers(), plugins);
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
         }
         LocalCluster cluster = new LocalCluster(workDir, kafka, worker);
         cluster.rest().awaitReady(Duration.ofMinutes(1));
-        out.println("Kafka Connect worker on " + worker.restUrl() + " with plugin.path " + options.plugins());
+        out.println("Kafka Connect worker on " + worker.restUrl() + " with plugin.path " + plugins);
         return cluster;
     }
 
-    ConnectRestClient rest() {
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public ConnectRestClient rest() {
         return new ConnectRestClient(worker.restUrl());
     }
 

@@ -1,27 +1,23 @@
 package io.pg2ts.e2e;
 
+import static io.pg2ts.e2e.Fixtures.awaitTransactions;
+import static io.pg2ts.e2e.Fixtures.count;
+import static io.pg2ts.e2e.Fixtures.endpoint;
+import static io.pg2ts.e2e.Fixtures.open;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pg2ts.cli.connect.ConnectorConfigs;
-import io.pg2ts.cli.connect.PostgresEndpoint;
 import io.pg2ts.cli.demo.SampleDatabase;
 import io.pg2ts.cli.demo.SampleWorkload;
 import io.pg2ts.cli.migrate.MigrationRun;
-import io.pg2ts.common.TableId;
 import io.pg2ts.testsupport.LocalPostgres;
-import io.pg2ts.testsupport.TableComparison;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +62,9 @@ class MigrationIT {
                 writesBeforeDeploy = workload.transactions();
                 run.deploy();
                 try (Connection targetDb = target.connect("postgres")) {
-                    awaitAtLeast(targetDb, "public.events", SEED_ROWS_PER_TABLE, Duration.ofMinutes(3));
+                    Fixtures.await("the snapshot of events reached the target", Duration.ofMinutes(3),
+                            () -> Fixtures.tableExists(targetDb, "public.events")
+                                    && count(targetDb, "SELECT count(*) FROM events") >= SEED_ROWS_PER_TABLE);
                 }
                 writesWhenSnapshotLanded = workload.transactions();
                 awaitTransactions(workload, writesWhenSnapshotLanded + 300);
@@ -83,12 +81,8 @@ class MigrationIT {
 
             assertThat(run.awaitVerified(() -> true, Duration.ofMinutes(3))).as("target verified equal").isTrue();
 
-            try (Connection s = source.connect("postgres"); Connection t = target.connect("postgres")) {
-                for (String table : SampleDatabase.TABLES) {
-                    String quoted = TableId.parse(table).quoted();
-                    assertThat(TableComparison.fingerprint(t, quoted)).as(table)
-                            .isEqualTo(TableComparison.fingerprint(s, quoted));
-                }
+            Fixtures.assertSameRows(source, target, SampleDatabase.TABLES);
+            try (Connection t = target.connect("postgres")) {
                 assertThat(count(t, "SELECT count(*) FROM order_lines WHERE order_id = 7")).isZero();
                 assertThat(count(t, "SELECT count(*) FROM order_lines WHERE order_id = 1000007")).isEqualTo(4);
                 assertThat(count(t, "SELECT count(*) FROM accounts WHERE id = 3")).isZero();
@@ -122,45 +116,6 @@ class MigrationIT {
                 }
             }
             assertThat(hostnameErrors).contains("wal_level").contains("logical");
-        }
-    }
-
-    private static PostgresEndpoint endpoint(LocalPostgres pg) {
-        return new PostgresEndpoint(pg.host(), pg.port(), "postgres", LocalPostgres.USER, "");
-    }
-
-    private static Connection open(LocalPostgres pg) {
-        try {
-            return pg.connect("postgres");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void awaitTransactions(SampleWorkload workload, long atLeast) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (workload.transactions() < atLeast) {
-            assertThat(Instant.now()).as("workload reached " + atLeast + " transactions").isBefore(deadline);
-            Thread.sleep(50);
-        }
-    }
-
-    private static void awaitAtLeast(Connection c, String table, long rows, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            boolean exists = count(c, "SELECT count(*) FROM pg_tables WHERE schemaname || '.' || tablename = '" + table + "'") > 0;
-            if (exists && count(c, "SELECT count(*) FROM " + table) >= rows) {
-                return;
-            }
-            assertThat(Instant.now()).as(table + " reached " + rows + " rows on the target").isBefore(deadline);
-            Thread.sleep(200);
-        }
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

@@ -46,6 +46,37 @@ public final class ConnectRestClient {
         return JSON.readTree(send("GET", "connectors/" + encode(name) + "/tasks", null));
     }
 
+    /** {@code PUT /connectors/{name}/stop}: stops the connector and its tasks, keeping its config. */
+    public void stop(String name) throws IOException, InterruptedException {
+        send("PUT", "connectors/" + encode(name) + "/stop", null);
+    }
+
+    /** {@code PUT /connectors/{name}/resume}. */
+    public void resume(String name) throws IOException, InterruptedException {
+        send("PUT", "connectors/" + encode(name) + "/resume", null);
+    }
+
+    /** {@code GET /connectors/{name}/offsets}: for a sink, its consumer group's committed offsets. */
+    public JsonNode offsets(String name) throws IOException, InterruptedException {
+        return JSON.readTree(send("GET", "connectors/" + encode(name) + "/offsets", null));
+    }
+
+    /** {@code DELETE /connectors/{name}/offsets}: forgets Connect's offsets; the connector must be stopped. */
+    public void resetOffsets(String name) throws IOException, InterruptedException {
+        send("DELETE", "connectors/" + encode(name) + "/offsets", null);
+    }
+
+    /** Waits until the connector is stopped ({@code STOPPED}, no tasks). */
+    public void awaitStopped(String name, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!"STOPPED".equals(status(name).path("connector").path("state").asText())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IOException("connector " + name + " did not stop within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** {@code GET /connector-plugins}: the connector classes the worker found on its plugin.path. */
     public JsonNode connectorPlugins() throws IOException, InterruptedException {
         return JSON.readTree(send("GET", "connector-plugins", null));

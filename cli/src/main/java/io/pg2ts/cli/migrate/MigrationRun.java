@@ -44,11 +44,13 @@ public final class MigrationRun {
         this.out = out;
     }
 
-    /** PUTs both connector configs and waits until both run. */
+    /** PUTs both connector configs from the examples and waits until both run. */
     public void deploy() throws Exception {
-        Map<String, String> sourceConfig = sourceConfig();
-        Map<String, String> sinkConfig = ConnectorConfigs.withTarget(
-                ConnectorConfigs.load(examples.resolve("sink.json")), target);
+        deploy(sourceConfig(), sinkConfig());
+    }
+
+    /** PUTs these connector configs and waits until both run. */
+    public void deploy(Map<String, String> sourceConfig, Map<String, String> sinkConfig) throws Exception {
         connect.putConnectorConfig(SOURCE_CONNECTOR, sourceConfig);
         connect.awaitRunning(SOURCE_CONNECTOR, Duration.ofMinutes(2));
         out.println("source connector " + SOURCE_CONNECTOR + " running against " + source);
@@ -88,8 +90,14 @@ public final class MigrationRun {
         }
     }
 
-    private Map<String, String> sourceConfig() throws Exception {
+    /** The source example pointed at the source database. */
+    public Map<String, String> sourceConfig() throws Exception {
         return ConnectorConfigs.withSource(ConnectorConfigs.load(examples.resolve("source.json")), source);
+    }
+
+    /** The sink example pointed at the target database. */
+    public Map<String, String> sinkConfig() throws Exception {
+        return ConnectorConfigs.withTarget(ConnectorConfigs.load(examples.resolve("sink.json")), target);
     }
 
     private String slotName() throws Exception {
