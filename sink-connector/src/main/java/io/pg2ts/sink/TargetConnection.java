@@ -17,12 +17,13 @@ final class TargetConnection {
     }
 
     // The driver is called directly rather than through DriverManager, which does not see drivers
-    // that live only in a Connect plugin's class loader.
-    static Connection open(String url, String user, String password) throws SQLException {
+    // that live only in a Connect plugin's class loader. The application name shows in
+    // pg_stat_activity, so DBAs can tell the sink's sessions apart.
+    static Connection open(String url, String user, String password, String applicationName) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
-        properties.setProperty("ApplicationName", "pg2ts-sink");
+        properties.setProperty("ApplicationName", applicationName);
         properties.setProperty("tcpKeepAlive", "true");
         // Server error details quote row values ("Key (id)=(42) already exists"); keep them out of
         // exception messages, which end up in logs.

@@ -1,5 +1,6 @@
 package io.pg2ts.sink;
 
+import io.pg2ts.common.TableId;
 import io.pg2ts.sink.record.TableNameFormat;
 import java.time.Duration;
 import java.util.Map;
@@ -15,15 +16,22 @@ import org.apache.kafka.common.config.types.Password;
 
 /**
  * Configuration of the pg2ts TimescaleDB sink connector: the target connection, how target
- * tables are named, created and evolved, and how transient failures are retried.
+ * tables are named, created and evolved, how changes are batched, where the applied offsets are
+ * kept, and how transient failures are retried.
  */
 public final class TimescaleSinkConfig extends AbstractConfig {
 
     // Kafka Connect's own error-handling option: read, not defined, by this connector.
     static final String ERRORS_TOLERANCE_PROPERTY = "errors.tolerance";
+    // Put into every connector configuration by Connect; the task configurations are copies.
+    static final String CONNECTOR_NAME_PROPERTY = "name";
+    // Internal: set by the connector in each task's copy of the configuration, never by users.
+    static final String TASK_ID_PROPERTY = "pg2ts.task.id";
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String TABLES_GROUP = "Tables";
+    private static final String BATCHING_GROUP = "Batching";
+    private static final String EXACTLY_ONCE_GROUP = "Exactly once";
     private static final String RETRIES_GROUP = "Retries";
 
     static final String JDBC_URL_PREFIX = "jdbc:postgresql://";
@@ -58,6 +66,35 @@ public final class TimescaleSinkConfig extends AbstractConfig {
             + "field the table does not have. When false, such a record fails the task.";
     public static final boolean AUTO_EVOLVE_DEFAULT = true;
 
+    public static final String BATCH_MAX_ROWS_CONFIG = "batch.max.rows";
+    public static final String BATCH_MAX_ROWS_DOC = "Changes a task holds in memory before it writes them to the "
+            + "target in one transaction. Repeated changes of one key count once, as only the last is kept.";
+    public static final int BATCH_MAX_ROWS_DEFAULT = 20_000;
+
+    public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
+    public static final String BATCH_MAX_BYTES_DOC = "Size of the changes a task holds in memory before it writes "
+            + "them, counted roughly as the text of their values. Together with batch.max.rows this bounds the "
+            + "memory of a task: while it writes, it takes no new records from Kafka.";
+    public static final long BATCH_MAX_BYTES_DEFAULT = 64L * 1024 * 1024;
+
+    public static final String BATCH_LINGER_MS_CONFIG = "batch.linger.ms";
+    public static final String BATCH_LINGER_MS_DOC = "Longest time a change waits in memory for more changes "
+            + "before it is written, in milliseconds; 0 writes at the end of every batch Connect delivers.";
+    public static final long BATCH_LINGER_MS_DEFAULT = 1000L;
+
+    public static final String APPLY_COPY_CONFIG = "apply.copy";
+    public static final String APPLY_COPY_DOC = "Load batches that only insert rows (snapshot rows, inserts into "
+            + "tables without key) with COPY, which is faster than INSERT. Turn off for servers or proxies that do "
+            + "not support COPY FROM STDIN.";
+    public static final boolean APPLY_COPY_DEFAULT = true;
+
+    public static final String OFFSETS_SCHEMA_CONFIG = "offsets.schema";
+    public static final String OFFSETS_SCHEMA_DOC = "Schema of the table sink_offsets on the target, which "
+            + "stores the Kafka offsets of the applied changes, per connector name, topic and partition, in the "
+            + "same transaction as the rows, so each change is applied exactly once. Created when missing, which "
+            + "needs CREATE on the database; otherwise create it beforehand.";
+    public static final String OFFSETS_SCHEMA_DEFAULT = "pg2ts";
+
     public static final String MAX_RETRIES_CONFIG = "max.retries";
     public static final String MAX_RETRIES_DOC = "How many times in a row a batch is retried after a transient "
             + "failure (lost connection, deadlock, serialization failure, server shutdown) before the task fails.";
@@ -80,6 +117,16 @@ public final class TimescaleSinkConfig extends AbstractConfig {
                     Importance.MEDIUM, AUTO_CREATE_DOC, TABLES_GROUP, 2, Width.SHORT, "Create missing tables")
             .define(AUTO_EVOLVE_CONFIG, Type.BOOLEAN, AUTO_EVOLVE_DEFAULT,
                     Importance.MEDIUM, AUTO_EVOLVE_DOC, TABLES_GROUP, 3, Width.SHORT, "Add missing columns")
+            .define(BATCH_MAX_ROWS_CONFIG, Type.INT, BATCH_MAX_ROWS_DEFAULT, Range.atLeast(1),
+                    Importance.MEDIUM, BATCH_MAX_ROWS_DOC, BATCHING_GROUP, 1, Width.SHORT, "Maximum rows per batch")
+            .define(BATCH_MAX_BYTES_CONFIG, Type.LONG, BATCH_MAX_BYTES_DEFAULT, Range.atLeast(1024),
+                    Importance.MEDIUM, BATCH_MAX_BYTES_DOC, BATCHING_GROUP, 2, Width.SHORT, "Maximum bytes per batch")
+            .define(BATCH_LINGER_MS_CONFIG, Type.LONG, BATCH_LINGER_MS_DEFAULT, Range.atLeast(0),
+                    Importance.MEDIUM, BATCH_LINGER_MS_DOC, BATCHING_GROUP, 3, Width.SHORT, "Linger (ms)")
+            .define(APPLY_COPY_CONFIG, Type.BOOLEAN, APPLY_COPY_DEFAULT,
+                    Importance.LOW, APPLY_COPY_DOC, BATCHING_GROUP, 4, Width.SHORT, "Use COPY")
+            .define(OFFSETS_SCHEMA_CONFIG, Type.STRING, OFFSETS_SCHEMA_DEFAULT, new NonEmptyString(),
+                    Importance.LOW, OFFSETS_SCHEMA_DOC, EXACTLY_ONCE_GROUP, 1, Width.MEDIUM, "Offsets schema")
             .define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, Range.atLeast(0),
                     Importance.LOW, MAX_RETRIES_DOC, RETRIES_GROUP, 1, Width.SHORT, "Maximum retries")
             .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MS_DEFAULT, Range.atLeast(0),
@@ -91,9 +138,16 @@ public final class TimescaleSinkConfig extends AbstractConfig {
     private final TableNameFormat tableNameFormat;
     private final boolean autoCreate;
     private final boolean autoEvolve;
+    private final int batchMaxRows;
+    private final long batchMaxBytes;
+    private final Duration batchLinger;
+    private final boolean applyCopy;
+    private final TableId offsetsTable;
     private final int maxRetries;
     private final Duration retryBackoff;
     private final boolean toleratesAllErrors;
+    private final String connectorName;
+    private final String taskId;
 
     public TimescaleSinkConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
@@ -103,9 +157,18 @@ public final class TimescaleSinkConfig extends AbstractConfig {
         tableNameFormat = TableNameFormat.parse(getString(TABLE_NAME_FORMAT_CONFIG));
         autoCreate = getBoolean(AUTO_CREATE_CONFIG);
         autoEvolve = getBoolean(AUTO_EVOLVE_CONFIG);
+        batchMaxRows = getInt(BATCH_MAX_ROWS_CONFIG);
+        batchMaxBytes = getLong(BATCH_MAX_BYTES_CONFIG);
+        batchLinger = Duration.ofMillis(getLong(BATCH_LINGER_MS_CONFIG));
+        applyCopy = getBoolean(APPLY_COPY_CONFIG);
+        offsetsTable = new TableId(getString(OFFSETS_SCHEMA_CONFIG).strip(), "sink_offsets");
         maxRetries = getInt(MAX_RETRIES_CONFIG);
         retryBackoff = Duration.ofMillis(getLong(RETRY_BACKOFF_MS_CONFIG));
         toleratesAllErrors = "all".equalsIgnoreCase(String.valueOf(props.get(ERRORS_TOLERANCE_PROPERTY)).strip());
+        String name = props.get(CONNECTOR_NAME_PROPERTY);
+        connectorName = name == null || name.isBlank() ? null : name.strip();
+        String id = props.get(TASK_ID_PROPERTY);
+        taskId = id == null || id.isBlank() ? "0" : id.strip();
     }
 
     public String connectionUrl() {
@@ -130,6 +193,37 @@ public final class TimescaleSinkConfig extends AbstractConfig {
 
     public boolean autoEvolve() {
         return autoEvolve;
+    }
+
+    public int batchMaxRows() {
+        return batchMaxRows;
+    }
+
+    public long batchMaxBytes() {
+        return batchMaxBytes;
+    }
+
+    public Duration batchLinger() {
+        return batchLinger;
+    }
+
+    public boolean applyCopy() {
+        return applyCopy;
+    }
+
+    /** {@code <offsets.schema>.sink_offsets}. */
+    public TableId offsetsTable() {
+        return offsetsTable;
+    }
+
+    /** The connector's name, from the {@code name} Connect puts into every connector configuration; null when absent. */
+    public String connectorName() {
+        return connectorName;
+    }
+
+    /** The task's number among the connector's tasks, set by the connector; "0" when absent. */
+    public String taskId() {
+        return taskId;
     }
 
     public int maxRetries() {

@@ -46,7 +46,9 @@ public final class TimescaleSinkConnector extends SinkConnector {
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<Map<String, String>> configs = new ArrayList<>(maxTasks);
         for (int i = 0; i < maxTasks; i++) {
-            configs.add(new HashMap<>(props));
+            Map<String, String> config = new HashMap<>(props);
+            config.put(TimescaleSinkConfig.TASK_ID_PROPERTY, Integer.toString(i));
+            configs.add(config);
         }
         return configs;
     }
@@ -71,7 +73,7 @@ public final class TimescaleSinkConnector extends SinkConnector {
         }
         TimescaleSinkConfig config = new TimescaleSinkConfig(connectorConfigs);
         try (Connection c = TargetConnection.open(config.connectionUrl(), config.connectionUser(),
-                config.connectionPassword().value())) {
+                config.connectionPassword().value(), "pg2ts-sink")) {
             log.debug("Validation connected to {}", TargetConnection.hostAndPort(config.connectionUrl()));
         } catch (SQLException e) {
             TargetConnection.Problem problem = TargetConnection.problem(e, config.connectionUrl(), config.connectionUser());

@@ -1,8 +1,12 @@
 package io.pg2ts.sink;
 
+import io.pg2ts.sink.apply.AppliedRows;
 import io.pg2ts.sink.apply.BatchFailure;
 import io.pg2ts.sink.apply.ChangeApplier;
 import io.pg2ts.sink.apply.ChangeBuffer;
+import io.pg2ts.sink.apply.Flusher;
+import io.pg2ts.sink.apply.OffsetStore;
+import io.pg2ts.sink.apply.PartitionOffsets;
 import io.pg2ts.sink.apply.SqlErrors;
 import io.pg2ts.sink.record.Change;
 import io.pg2ts.sink.record.EnvelopeParser;
@@ -11,10 +15,13 @@ import io.pg2ts.sink.schema.Catalog;
 import io.pg2ts.sink.schema.TargetTables;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -25,21 +32,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies Debezium change events to the target: every {@link #put} is parsed, coalesced per
- * table and key, and written in one transaction that is committed before {@code put} returns,
- * so the offsets Connect commits afterwards are always covered by committed rows.
+ * Applies Debezium change events to the target exactly once. Changes are buffered across
+ * {@link #put} calls and flushed, when the buffer is full or has lingered long enough, in one
+ * transaction that also stores the next Kafka offset of every partition it covers. On open the
+ * task seeks to the stored offsets, records below a partition's position are skipped, and
+ * {@link #preCommit} hands Connect only offsets whose rows are committed.
  */
 public final class TimescaleSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(TimescaleSinkTask.class);
 
     private TimescaleSinkConfig config;
+    private String applicationName;
     private EnvelopeParser parser;
     private Catalog catalog;
-    private ChangeApplier applier;
+    private OffsetStore offsetStore;
+    private Flusher flusher;
     private ErrantRecordReporter reporter;
-    private Connection connection;
+    private SinkMetrics metrics;
+    private final ChangeBuffer buffer = new ChangeBuffer();
+    private final PartitionOffsets partitions = new PartitionOffsets();
+    private TaskConnection connection;
     private int failuresInARow;
+    // When the first record since the last flush arrived (System.nanoTime), or -1.
+    private long unflushedSince = -1;
+    // A flush whose commit failed on the way: it may have gone through.
+    private Attempt inDoubt;
+    // What ended the task; thrown again should Connect call put once more.
+    private ConnectException failure;
 
     @Override
     public String version() {
@@ -48,94 +68,227 @@ public final class TimescaleSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new TimescaleSinkConfig(props);
+        TimescaleSinkConfig parsed = new TimescaleSinkConfig(props);
+        String connector = parsed.connectorName();
+        if (connector == null) {
+            throw new ConnectException("The task configuration has no connector name ('"
+                    + TimescaleSinkConfig.CONNECTOR_NAME_PROPERTY + "'), which keys the offsets stored on the target; "
+                    + "Kafka Connect always sets it, so run the task through Connect");
+        }
+        config = parsed;
+        applicationName = "pg2ts-sink/" + connector + "/" + config.taskId();
         parser = new EnvelopeParser(config.tableNameFormat());
         catalog = new Catalog();
-        applier = new ChangeApplier(new TargetTables(catalog, config.autoCreate(), config.autoEvolve()));
+        offsetStore = new OffsetStore(config.offsetsTable(), connector);
         reporter = config.toleratesAllErrors() && context != null ? context.errantRecordReporter() : null;
-        failuresInARow = 0;
-        log.info("Started pg2ts sink task writing to {} with {} assigned partitions (table.name.format {})",
-                TargetConnection.hostAndPort(config.connectionUrl()),
-                context == null ? 0 : context.assignment().size(), config.tableNameFormat());
+        ChangeApplier applier = new ChangeApplier(new TargetTables(catalog, config.autoCreate(), config.autoEvolve()),
+                config.applyCopy());
+        flusher = new Flusher(applier, catalog, offsetStore, reporter);
+        metrics = new SinkMetrics(connector, config.taskId());
+        connection = new TaskConnection(config, applicationName, offsetStore);
+        log.info("Started pg2ts sink task {} writing to {} (table.name.format {}, offsets in {})", applicationName,
+                TargetConnection.hostAndPort(config.connectionUrl()), config.tableNameFormat(), config.offsetsTable());
     }
 
     @Override
-    public void open(Collection<TopicPartition> partitions) {
-        log.info("Assigned {} partitions; the task now has {}", partitions.size(), context.assignment().size());
+    public void open(Collection<TopicPartition> opened) {
+        try {
+            resolve(opened);
+        } catch (SQLException | RuntimeException e) {
+            // They are read again before the partitions' first records are applied.
+            rollbackQuietly();
+            connection.closeQuietly();
+            log.warn("Could not read the stored offsets of {} partitions now ({}); will read them with their first records",
+                    opened.size(), reason(e));
+        }
+    }
+
+    // Reads the stored offsets of partitions not read yet, and seeks to them.
+    private void resolve(Collection<TopicPartition> candidates) throws SQLException {
+        Set<TopicPartition> unresolved = partitions.unresolved(candidates);
+        if (unresolved.isEmpty()) {
+            return;
+        }
+        Connection c = connection.get();
+        Map<TopicPartition, Long> stored = offsetStore.read(c, unresolved);
+        c.commit();
+        partitions.resolved(unresolved, stored);
+        stored.forEach(context::offset);
+        log.info("Opened {} partitions; resuming from the offsets stored in {}: {}; the other {} from Connect's position",
+                unresolved.size(), config.offsetsTable(), describe(stored), unresolved.size() - stored.size());
+    }
+
+    // TopicPartition is not Comparable: order by its text for a stable log line.
+    private static String describe(Map<TopicPartition, Long> offsets) {
+        Map<String, Long> sorted = new TreeMap<>();
+        offsets.forEach((partition, offset) -> sorted.put(partition.toString(), offset));
+        return sorted.toString();
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        if (records.isEmpty()) {
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            resolveInDoubt();
+            resolve(partitionsOf(records));
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw retryOrFail("read the stored offsets", e);
+        }
+        for (SinkRecord record : records) {
+            TopicPartition partition = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+            long offset = record.originalKafkaOffset();
+            if (!partitions.isNew(partition, offset)) {
+                continue;
+            }
+            Change change = parse(record);
+            if (change != null) {
+                buffer.add(change);
+            }
+            partitions.advance(partition, offset);
+            if (unflushedSince < 0) {
+                unflushedSince = System.nanoTime();
+            }
+            if (buffer.rows() >= config.batchMaxRows() || buffer.bytes() >= config.batchMaxBytes()) {
+                flushOrThrow();
+            }
+        }
+        if (unflushedSince >= 0) {
+            long lingerLeft = config.batchLinger().toNanos() - (System.nanoTime() - unflushedSince);
+            if (failuresInARow > 0 || lingerLeft <= 0) {
+                flushOrThrow();
+            } else {
+                // Connect calls put again, with no records if none came, once its poll times out.
+                context.timeout(Math.max(1, lingerLeft / 1_000_000));
+            }
+        }
+    }
+
+    private static Set<TopicPartition> partitionsOf(Collection<SinkRecord> records) {
+        Set<TopicPartition> result = new LinkedHashSet<>();
+        for (SinkRecord record : records) {
+            result.add(new TopicPartition(record.originalTopic(), record.originalKafkaPartition()));
+        }
+        return result;
+    }
+
+    private Change parse(SinkRecord record) {
+        try {
+            return parser.parse(record);
+        } catch (InvalidRecordException e) {
+            if (reporter == null) {
+                failure = e;
+                throw e;
+            }
+            log.warn("Reporting a record this sink cannot apply to the dead letter queue, as errors.tolerance=all: {}",
+                    e.getMessage());
+            buffer.reported(reporter.report(record, e));
+            return null;
+        }
+    }
+
+    private void flushOrThrow() {
+        try {
+            flush();
+        } catch (BatchFailure e) {
+            throw badRecord(e);
+        } catch (SQLException | RuntimeException e) {
+            throw retryOrFail("apply a batch of " + buffer.rows() + " changes", e);
+        }
+    }
+
+    // Applies the buffer and stores the offsets it covers, in one transaction. On failure the
+    // transaction is rolled back and the buffer kept.
+    private void flush() throws SQLException, BatchFailure {
+        resolveInDoubt();
+        Map<TopicPartition, Long> nextOffsets = partitions.uncommitted();
+        if (nextOffsets.isEmpty()) {
+            // Whatever is buffered lies below the committed offsets, so it is applied already.
+            buffer.clear();
+            unflushedSince = -1;
             return;
         }
         long started = System.nanoTime();
-        List<Change> changes = parse(records);
-        if (changes.isEmpty()) {
+        Connection c = connection.get();
+        AppliedRows applied;
+        long nanos;
+        try {
+            applied = flusher.write(c, buffer, nextOffsets);
+        } catch (SQLException | BatchFailure | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+        try {
+            c.commit();
+            nanos = System.nanoTime() - started;
+        } catch (SQLException e) {
+            if (SqlErrors.isTransient(e)) {
+                inDoubt = new Attempt(nextOffsets, applied, System.nanoTime() - started);
+            }
+            rollbackQuietly();
+            throw e;
+        }
+        committed(new Attempt(nextOffsets, applied, nanos));
+    }
+
+    private record Attempt(Map<TopicPartition, Long> nextOffsets, AppliedRows applied, long nanos) {
+    }
+
+    private void committed(Attempt flush) {
+        partitions.committed(flush.nextOffsets());
+        metrics.flushed(flush.applied(), buffer.rows(), flush.nanos(), buffer.newestSourceTsMs());
+        log.debug("Flushed {} changes to {} tables as {} row writes in {} ms; stored the offsets of {} partitions",
+                buffer.rows(), flush.applied().tables(), flush.applied().total(), flush.nanos() / 1_000_000,
+                flush.nextOffsets().size());
+        buffer.clear();
+        unflushedSince = -1;
+        failuresInARow = 0;
+    }
+
+    // After a commit that failed on the way, the stored offsets tell whether it went through.
+    private void resolveInDoubt() throws SQLException {
+        if (inDoubt == null) {
             return;
         }
-        ChangeBuffer buffer = new ChangeBuffer(applier);
-        try {
-            Connection c = connection();
-            for (Change change : changes) {
-                buffer.add(c, change);
-            }
-            buffer.flush(c);
-            c.commit();
-        } catch (BatchFailure e) {
-            throw failure(e.getMessage(), (Exception) e.getCause());
-        } catch (SQLException e) {
-            throw failure(records.size() + " records (connect or commit)", e);
+        Connection c = connection.get();
+        Map<TopicPartition, Long> stored = offsetStore.read(c, inDoubt.nextOffsets().keySet());
+        c.commit();
+        if (stored.equals(inDoubt.nextOffsets())) {
+            log.info("The last flush was committed, though the acknowledgement of its commit was lost");
+            committed(inDoubt);
         }
-        failuresInARow = 0;
-        if (log.isDebugEnabled()) {
-            log.debug("Applied {} records as {} changes, {} row operations in {} batches, in {} ms",
-                    records.size(), buffer.received(), buffer.applied(), buffer.batchesApplied(),
-                    (System.nanoTime() - started) / 1_000_000);
-        }
+        inDoubt = null;
     }
 
-    private List<Change> parse(Collection<SinkRecord> records) {
-        List<Change> changes = new ArrayList<>(records.size());
-        for (SinkRecord record : records) {
-            Change change;
-            try {
-                change = parser.parse(record);
-            } catch (InvalidRecordException e) {
-                if (reporter == null) {
-                    throw e;
-                }
-                log.warn("Reporting a record this sink cannot apply, as errors.tolerance=all: {}", e.getMessage());
-                reporter.report(record, e);
-                continue;
-            }
-            if (change != null) {
-                changes.add(change);
-            }
-        }
-        return changes;
+    private ConnectException badRecord(BatchFailure e) {
+        failure = new ConnectException("Could not apply " + e.getMessage() + ": " + reason((Exception) e.getCause()),
+                e.getCause());
+        return failure;
     }
 
-    // Rolls back, then decides: a transient failure is retried on a new connection, up to
-    // max.retries times in a row; anything else fails the task.
-    private RuntimeException failure(String where, Exception cause) {
-        rollbackQuietly();
-        catalog.clear();
+    // A transient failure is retried on a new connection, up to max.retries times in a row, with
+    // the buffer kept: Connect delivers the same records again, which are skipped as seen.
+    private RuntimeException retryOrFail(String action, Exception cause) {
         String reason = reason(cause);
         if (!SqlErrors.isTransient(cause)) {
-            return new ConnectException("Could not apply " + where + ": " + reason, cause);
+            failure = cause instanceof ConnectException connect && !(cause instanceof RetriableException)
+                    ? connect : new ConnectException("Could not " + action + ": " + reason, cause);
+            return failure;
         }
-        closeQuietly();
+        connection.closeQuietly();
         if (failuresInARow >= config.maxRetries()) {
-            return new ConnectException("Could not apply " + where + " after " + config.maxRetries()
+            failure = new ConnectException("Could not " + action + " after " + config.maxRetries()
                     + " retries (max.retries): " + reason, cause);
+            return failure;
         }
         failuresInARow++;
         long backoff = config.retryBackoff().toMillis();
-        log.warn("Transient failure applying {}: {}; retry {} of {} in {} ms", where, reason, failuresInARow,
+        log.warn("Transient failure, could not {}: {}; retry {} of {} in {} ms", action, reason, failuresInARow,
                 config.maxRetries(), backoff);
         context.timeout(backoff);
-        return new RetriableException("Transient failure applying " + where + ": " + reason, cause);
+        return new RetriableException("Transient failure, could not " + action + ": " + reason, cause);
     }
 
     // SQLException messages can quote values, so only the SQLState goes into our message; the
@@ -150,48 +303,67 @@ public final class TimescaleSinkTask extends SinkTask {
         return cause.getClass().getName();
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null) {
-            Connection c = TargetConnection.open(config.connectionUrl(), config.connectionUser(),
-                    config.connectionPassword().value());
-            c.setAutoCommit(false);
-            connection = c;
-        }
-        return connection;
-    }
-
-    private void rollbackQuietly() {
-        if (connection == null) {
-            return;
-        }
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            log.debug("Rollback failed, the connection is probably gone (SQLState {})", e.getSQLState());
-        }
-    }
-
-    private void closeQuietly() {
-        if (connection == null) {
-            return;
-        }
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            log.debug("Closing the connection failed (SQLState {})", e.getSQLState());
-        }
-        connection = null;
-    }
-
+    /** Flushes what is buffered, then hands Connect the offsets committed on the target. */
     @Override
-    public void close(Collection<TopicPartition> partitions) {
-        log.info("Revoked {} partitions", partitions.size());
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        flushQuietly("before Connect commits offsets");
+        Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();
+        partitions.committedOffsets().forEach((partition, next) -> result.put(partition, new OffsetAndMetadata(next)));
+        return result;
+    }
+
+    // Never throws past Connect: a transient failure leaves the buffer for the next attempt, any
+    // other failure ends the task at its next put.
+    private boolean flushQuietly(String when) {
+        if (failure != null) {
+            return false;
+        }
+        try {
+            flush();
+            return true;
+        } catch (BatchFailure e) {
+            badRecord(e);
+        } catch (SQLException | RuntimeException e) {
+            retryOrFail("apply a batch of " + buffer.rows() + " changes", e);
+        }
+        log.warn("Could not flush {}: {}", when, failure != null ? failure.getMessage() : "transient failure, kept for a retry");
+        return false;
+    }
+
+    /**
+     * Flushes everything, then forgets the closed partitions. When the flush fails, the buffer is
+     * dropped, as it may hold changes of partitions another task now owns, and the partitions that
+     * stay are read again from their committed offsets.
+     */
+    @Override
+    public void close(Collection<TopicPartition> closed) {
+        boolean flushed = flushQuietly("on closing partitions");
+        partitions.forget(closed);
+        if (!flushed) {
+            buffer.clear();
+            unflushedSince = -1;
+            inDoubt = null;
+            partitions.rewind().forEach(context::offset);
+        }
+        log.info("Closed {} partitions{}", closed.size(), flushed ? "" : "; dropped what was buffered");
     }
 
     @Override
     public void stop() {
+        if (config == null) {
+            return;
+        }
+        if (unflushedSince >= 0) {
+            flushQuietly("on stop");
+        }
         rollbackQuietly();
-        closeQuietly();
-        log.info("Stopped pg2ts sink task");
+        connection.closeQuietly();
+        metrics.close();
+        log.info("Stopped pg2ts sink task {}", applicationName);
+    }
+
+    private void rollbackQuietly() {
+        catalog.clear();
+        connection.rollbackQuietly();
     }
 }

@@ -115,7 +115,7 @@ class TaskErrorHandlingTest {
         assertThatThrownBy(() -> put(bad))
                 .isInstanceOf(ConnectException.class)
                 .isNotInstanceOf(RetriableException.class)
-                .hasMessageContaining("topic " + t.topic() + " partition 3 offset " + bad.kafkaOffset())
+                .hasMessageContaining("topic " + t.topic() + " partition 3 at offset " + bad.kafkaOffset())
                 .hasMessageContaining("table \"" + schema + "\".\"items\"")
                 .hasMessageContaining("key columns id")
                 .hasMessageContaining("22P02")
@@ -140,7 +140,7 @@ class TaskErrorHandlingTest {
         start(Map.of("errors.tolerance", "all"));
         DebeziumTable t = items();
         Schema notAnEnvelope = SchemaBuilder.struct().field("x", Schema.INT32_SCHEMA).build();
-        SinkRecord bad = new SinkRecord(t.topic(), 0, null, null, notAnEnvelope,
+        SinkRecord bad = new SinkRecord(t.topic(), 1, null, null, notAnEnvelope,
                 new Struct(notAnEnvelope).put("x", 1), 99);
 
         put(t.create(1, "apple", null), bad, t.create(2, "pear", null));
@@ -163,11 +163,87 @@ class TaskErrorHandlingTest {
         assertThat(context.reported()).isEmpty();
     }
 
+    private void createCheckedTables() throws SQLException {
+        target.execute("CREATE SCHEMA " + schema,
+                "CREATE TABLE " + schema + ".strict (id integer PRIMARY KEY, n integer CHECK (n > 0))",
+                "CREATE TABLE " + schema + ".log (n integer CHECK (n > 0))");
+    }
+
+    private DebeziumTable strict() {
+        return DebeziumTable.builder(schema, "strict").key("id", Schema.INT32_SCHEMA).column("n", Schema.INT32_SCHEMA)
+                .build().partition(2);
+    }
+
+    private DebeziumTable log() {
+        return DebeziumTable.builder(schema, "log").column("n", Schema.INT32_SCHEMA).build();
+    }
+
+    @Test
+    void constraintViolationsGoToTheDeadLetterQueueAndTheRestOfTheBatchIsApplied() throws SQLException {
+        createCheckedTables();
+        start(Map.of("errors.tolerance", "all"));
+        DebeziumTable strict = strict();
+        DebeziumTable log = log();
+        // Created in offset order.
+        SinkRecord firstRow = strict.create(1, 1);
+        SinkRecord badRow = strict.create(2, -2);
+        SinkRecord firstLine = log.create(5);
+        SinkRecord badLine = log.create(-5);
+        SinkRecord lastStrict = strict.create(3, 3);
+        SinkRecord lastLog = log.create(6);
+
+        put(firstRow, badRow, firstLine, badLine, lastStrict, lastLog);
+
+        assertThat(context.reported()).extracting(RecordingContext.Reported::record).containsExactly(badRow, badLine);
+        assertThat(context.reported().get(0).error())
+                .hasMessageContaining("topic " + strict.topic() + " partition 2 at offset " + badRow.kafkaOffset())
+                .hasMessageContaining("table \"" + schema + "\".\"strict\", key columns id")
+                .hasMessageContaining("SQLState 23514")
+                .hasMessageContaining("violates check constraint");
+        assertThat(context.reported().get(1).error()).hasMessageContaining("no key columns").hasMessageContaining("23514");
+        assertThat(target.query("SELECT id, n FROM " + schema + ".strict ORDER BY id")).containsExactly("1|1", "3|3");
+        assertThat(target.query("SELECT n FROM " + schema + ".log ORDER BY n")).containsExactly("5", "6");
+        assertThat(target.storedOffsets(TargetDatabase.CONNECTOR)).contains(
+                strict.topic() + "/2=" + (lastStrict.kafkaOffset() + 1), log.topic() + "/0=" + (lastLog.kafkaOffset() + 1));
+    }
+
+    @Test
+    void constraintViolationFailsTheTaskNamingTheRecordWhenErrorsAreNotTolerated() throws SQLException {
+        createCheckedTables();
+        DebeziumTable strict = strict();
+        List<SinkRecord> records = List.of(strict.create(1, 1), strict.create(2, -2), strict.create(3, 3));
+        SinkRecord bad = records.get(1);
+
+        assertThatThrownBy(() -> task.put(records))
+                .isInstanceOf(ConnectException.class)
+                .isNotInstanceOf(RetriableException.class)
+                .hasMessageContaining("topic " + strict.topic() + " partition 2 at offset " + bad.kafkaOffset())
+                .hasMessageContaining("table \"" + schema + "\".\"strict\", key columns id")
+                .hasMessageContaining("SQLState 23514");
+        assertThat(target.query("SELECT count(*) FROM " + schema + ".strict")).containsExactly("0");
+        assertThat(target.storedOffsets(TargetDatabase.CONNECTOR)).noneMatch(o -> o.startsWith(strict.topic()));
+        assertThat(task.preCommit(Map.of())).isEmpty();
+    }
+
+    @Test
+    void nothingIsCommittedUntilTheDeadLetterQueueHasTheBadRecords() throws SQLException {
+        createCheckedTables();
+        start(Map.of("errors.tolerance", "all"));
+        context.failReports();
+        DebeziumTable strict = strict();
+
+        assertThatThrownBy(() -> put(strict.create(1, 1), strict.create(2, -2)))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("dead letter queue");
+        assertThat(target.query("SELECT count(*) FROM " + schema + ".strict")).containsExactly("0");
+        assertThat(target.storedOffsets(TargetDatabase.CONNECTOR)).noneMatch(o -> o.startsWith(strict.topic()));
+    }
+
     @Test
     void lostConnectionIsRetriedOnANewConnection() throws SQLException {
         DebeziumTable t = items();
         put(t.create(1, "apple", null));
-        target.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pg2ts-sink'");
+        assertThat(target.terminateSessions(TargetDatabase.CONNECTOR, "0")).isEqualTo(1);
         List<SinkRecord> batch = List.of(t.create(2, "pear", null));
 
         assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
@@ -203,7 +279,7 @@ class TaskErrorHandlingTest {
             for (int i = 0; i < tasks; i++) {
                 TimescaleSinkTask other = target.startTask(new RecordingContext(target.taskProps(Map.of()), false));
                 started.add(other);
-                List<SinkRecord> records = List.of(t.create(i, "from task " + i, null));
+                List<SinkRecord> records = List.of(t.partition(i).create(i, "from task " + i, null));
                 Callable<Void> put = () -> {
                     together.await(10, TimeUnit.SECONDS);
                     other.put(records);

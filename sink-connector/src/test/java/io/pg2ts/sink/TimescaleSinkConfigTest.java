@@ -10,8 +10,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.pg2ts.common.TableId;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TimescaleSinkConfigTest {
 
@@ -28,7 +31,7 @@ class TimescaleSinkConfigTest {
                 .filter(f -> Modifier.isPublic(f.getModifiers()) && Modifier.isStatic(f.getModifiers())
                         && f.getName().endsWith("_CONFIG"))
                 .toList();
-        assertThat(constants).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(constants).hasSizeGreaterThanOrEqualTo(13);
         for (Field constant : constants) {
             assertThat(TimescaleSinkConfig.CONFIG_DEF.names()).as(constant.getName()).contains((String) constant.get(null));
         }
@@ -42,6 +45,13 @@ class TimescaleSinkConfigTest {
         assertThat(config.tableNameFormat()).hasToString("${schema}.${table}");
         assertThat(config.autoCreate()).isTrue();
         assertThat(config.autoEvolve()).isTrue();
+        assertThat(config.batchMaxRows()).isEqualTo(20_000);
+        assertThat(config.batchMaxBytes()).isEqualTo(67_108_864L);
+        assertThat(config.batchLinger()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.applyCopy()).isTrue();
+        assertThat(config.offsetsTable()).isEqualTo(new TableId("pg2ts", "sink_offsets"));
+        assertThat(config.connectorName()).isNull();
+        assertThat(config.taskId()).isEqualTo("0");
         assertThat(config.maxRetries()).isEqualTo(10);
         assertThat(config.retryBackoff()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.toleratesAllErrors()).isFalse();
@@ -80,6 +90,41 @@ class TimescaleSinkConfigTest {
         props.put(TimescaleSinkConfig.MAX_RETRIES_CONFIG, "-1");
 
         assertThatThrownBy(() -> new TimescaleSinkConfig(props)).isInstanceOf(ConfigException.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"batch.max.rows, 0", "batch.max.bytes, 1023", "batch.linger.ms, -1", "offsets.schema, ''"})
+    void batchingAndOffsetsOptionsOutOfRangeAreRejected(String option, String value) {
+        Map<String, String> props = minimal();
+        props.put(option, value);
+
+        assertThatThrownBy(() -> new TimescaleSinkConfig(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(option);
+    }
+
+    @Test
+    void offsetsTableLivesInTheOffsetsSchema() {
+        Map<String, String> props = minimal();
+        props.put(TimescaleSinkConfig.OFFSETS_SCHEMA_CONFIG, "Migration");
+
+        assertThat(new TimescaleSinkConfig(props).offsetsTable().quoted()).isEqualTo("\"Migration\".\"sink_offsets\"");
+    }
+
+    @Test
+    void connectorNameAndTaskIdComeFromWhatConnectAndTheConnectorSet() {
+        Map<String, String> props = minimal();
+        props.put("name", "orders-sink");
+        props.put("pg2ts.task.id", "3");
+
+        TimescaleSinkConfig config = new TimescaleSinkConfig(props);
+        assertThat(config.connectorName()).isEqualTo("orders-sink");
+        assertThat(config.taskId()).isEqualTo("3");
+    }
+
+    @Test
+    void internalOptionsStayOutOfTheConfigDef() {
+        assertThat(TimescaleSinkConfig.CONFIG_DEF.names()).doesNotContain("pg2ts.task.id", "name");
     }
 
     @Test

@@ -70,12 +70,19 @@ class TimescaleSinkConnectorTest {
     }
 
     @Test
-    void everyTaskGetsACopyOfTheConfiguration() {
+    void everyTaskGetsACopyOfTheConfigurationWithItsNumber() {
         TimescaleSinkConnector connector = new TimescaleSinkConnector();
         Map<String, String> props = props(target.jdbcUrl());
         connector.start(props);
 
-        assertThat(connector.taskConfigs(3)).hasSize(3).allSatisfy(c -> assertThat(c).isEqualTo(props));
+        List<Map<String, String>> configs = connector.taskConfigs(3);
+        assertThat(configs).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            Map<String, String> expected = new HashMap<>(props);
+            expected.put("pg2ts.task.id", Integer.toString(i));
+            assertThat(configs.get(i)).isEqualTo(expected);
+            assertThat(new TimescaleSinkConfig(configs.get(i)).taskId()).isEqualTo(Integer.toString(i));
+        }
         assertThat(connector.taskClass()).isEqualTo(TimescaleSinkTask.class);
     }
 

@@ -37,6 +37,8 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGStatement;
 
@@ -58,8 +60,14 @@ class ValueRoundTripTest {
         task.stop();
     }
 
-    @Test
-    void everyTypeArrivesAsThePostgresValueItStandsFor() throws SQLException {
+    // Once loaded with COPY, once cast from text arrays by INSERT … SELECT FROM unnest.
+    @ParameterizedTest(name = "apply.copy={0}")
+    @ValueSource(booleans = {true, false})
+    void everyTypeArrivesAsThePostgresValueItStandsFor(boolean copy) throws SQLException {
+        task.stop();
+        task = target.startTask(new RecordingContext(target.taskProps(
+                Map.of(TimescaleSinkConfig.APPLY_COPY_CONFIG, Boolean.toString(copy))), false));
+        String table = copy ? "copied" : "inserted";
         Struct bigNumber = new Struct(variableScaleDecimal().optional().build())
                 .put("scale", 0).put("value", new BigInteger("9".repeat(100)).toByteArray());
         Struct negativeScale = new Struct(variableScaleDecimal().optional().build())
@@ -101,7 +109,7 @@ class ValueRoundTripTest {
         columns.put("text", new Object[] {Schema.OPTIONAL_STRING_SCHEMA, "grüße, 'quoted' \\ \"done\"", "grüße, 'quoted' \\ \"done\""});
         columns.put("nothing", new Object[] {Schema.OPTIONAL_STRING_SCHEMA, null, null});
 
-        DebeziumTable.Builder builder = DebeziumTable.builder("round_trip", "all_types").key("pk", Schema.INT32_SCHEMA);
+        DebeziumTable.Builder builder = DebeziumTable.builder("round_trip", table).key("pk", Schema.INT32_SCHEMA);
         columns.forEach((name, spec) -> builder.column(name, (Schema) spec[0]));
         List<Object> row = new ArrayList<>(List.of(1));
         columns.values().forEach(spec -> row.add(spec[1]));
@@ -111,7 +119,7 @@ class ValueRoundTripTest {
         List<String> expected = new ArrayList<>();
         columns.values().forEach(spec -> expected.add((String) spec[2]));
         assertThat(target.queryRow("SELECT " + String.join(", ", columns.keySet().stream().map(c -> c + "::text").toList())
-                + " FROM round_trip.all_types")).containsExactlyElementsOf(expected);
+                + " FROM round_trip." + table)).containsExactlyElementsOf(expected);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.pg2ts.sink.apply;
 
 /**
- * A batch that could not be applied. The message says where the batch came from (topic,
- * partition, offsets, table, key columns); the cause says why.
+ * A record that could not be applied. The message says where it is (topic, partition, offset,
+ * table, key columns); the cause says why.
  */
 public final class BatchFailure extends Exception {
 

@@ -7,11 +7,14 @@ import io.pg2ts.sink.record.RecordShape;
 import io.pg2ts.sink.schema.TableMetadata;
 import io.pg2ts.sink.schema.TargetColumn;
 import io.pg2ts.sink.schema.TargetTables;
+import io.pg2ts.sink.sql.CopyText;
 import io.pg2ts.sink.sql.PostgresDialect;
 import io.pg2ts.sink.sql.SqlColumn;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -20,37 +23,90 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a {@link TableBatch} to its target table with one statement per kind of change: all
  * deletes as one {@code DELETE … USING unnest(…)}, all upserts as one {@code INSERT … SELECT …
- * FROM unnest(…) ON CONFLICT}, each column bound as one {@code text[]}. Tables without key get
- * their changes one by one, in order.
+ * FROM unnest(…) ON CONFLICT}, each column bound as one {@code text[]}. Batches that only insert
+ * are loaded with {@code COPY}. Tables without key get their changes in order, runs of inserts at
+ * once, updates and deletes one by one.
  */
 public final class ChangeApplier {
 
-    private final TargetTables tables;
+    private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final int COPY_CHUNK_CHARS = 1 << 16;
 
-    public ChangeApplier(TargetTables tables) {
+    private final TargetTables tables;
+    private final boolean useCopy;
+    // Keyed tables whose inserts met existing rows: replays of a snapshot, say. Upserts from then on.
+    private final Set<TableId> copyConflicts = new HashSet<>();
+
+    public ChangeApplier(TargetTables tables, boolean useCopy) {
         this.tables = tables;
+        this.useCopy = useCopy;
     }
 
-    public void apply(Connection connection, TableBatch batch) throws SQLException {
+    /**
+     * Applies the batch on the caller's transaction and counts the rows into {@code applied}.
+     *
+     * @param allowCopy false to write with plain statements whatever the batch holds
+     */
+    public void apply(Connection connection, TableBatch batch, AppliedRows applied, boolean allowCopy) throws SQLException {
         RecordShape shape = batch.shape();
         TableMetadata target = tables.prepare(connection, batch.table(), shape);
         Columns columns = Columns.of(target, shape);
-        if (shape.keyed()) {
-            requireMatchingKey(target, shape);
-            List<Change> deletes = batch.deletes();
-            if (!deletes.isEmpty()) {
-                deleteByKey(connection, target, shape, deletes);
+        Writer writer = new Writer(connection, target, applied, allowCopy && useCopy);
+        if (!shape.keyed()) {
+            applyInOrder(writer, columns, batch.inOrder());
+            return;
+        }
+        requireMatchingKey(target, shape);
+        List<Change> upserts = batch.upserts();
+        if (writer.copy && batch.insertsOnly() && !copyConflicts.contains(target.table())) {
+            copyOrUpsert(writer, columns, upserts, shape.keyNames());
+            return;
+        }
+        List<Change> deletes = batch.deletes();
+        if (!deletes.isEmpty()) {
+            deleteByKey(writer, shape, deletes);
+        }
+        upsert(writer, columns, upserts, shape.keyNames());
+    }
+
+    // The savepoint keeps a failed COPY from failing the transaction, so the rows can be upserted instead.
+    private void copyOrUpsert(Writer writer, Columns columns, List<Change> rows, List<String> keyNames) throws SQLException {
+        Savepoint savepoint = writer.connection.setSavepoint();
+        AppliedRows copied = new AppliedRows();
+        try {
+            Writer copying = new Writer(writer.connection, writer.target, copied, true);
+            for (Map.Entry<BitSet, List<Change>> group : byUnavailableColumns(rows).entrySet()) {
+                copy(copying, columns.without(group.getKey()), group.getValue());
             }
-            for (Map.Entry<BitSet, List<Change>> rows : byUnavailableColumns(batch.upserts()).entrySet()) {
-                write(connection, target, columns.without(rows.getKey()), rows.getValue(), shape.keyNames());
+            writer.connection.releaseSavepoint(savepoint);
+            writer.applied.addAll(copied);
+            return;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
             }
-        } else {
-            applyInOrder(connection, target, columns, batch.inOrder());
+            writer.connection.rollback(savepoint);
+        }
+        copyConflicts.add(writer.target.table());
+        log.info("Inserts into {} met rows that are already there; the task upserts into it from now on",
+                writer.target.table().quoted());
+        upsert(writer, columns, rows, keyNames);
+    }
+
+    private static void upsert(Writer writer, Columns columns, List<Change> rows, List<String> keyNames) throws SQLException {
+        for (Map.Entry<BitSet, List<Change>> group : byUnavailableColumns(rows).entrySet()) {
+            write(writer, columns.without(group.getKey()), group.getValue(), keyNames);
         }
     }
 
@@ -72,8 +128,9 @@ public final class ChangeApplier {
         }
     }
 
-    private static void deleteByKey(Connection connection, TableMetadata target, RecordShape shape, List<Change> deletes)
-            throws SQLException {
+    private static void deleteByKey(Writer writer, RecordShape shape, List<Change> deletes) throws SQLException {
+        Connection connection = writer.connection;
+        TableMetadata target = writer.target;
         List<SqlColumn> keyColumns = new ArrayList<>();
         for (String name : shape.keyNames()) {
             keyColumns.add(new SqlColumn(name, target.column(name).castType()));
@@ -88,6 +145,7 @@ public final class ChangeApplier {
             }
             s.executeUpdate();
         }
+        writer.applied.add(target.table(), AppliedRows.Kind.DELETE, deletes.size());
     }
 
     // Rows that lack some values (unchanged TOASTed columns) are written without those columns,
@@ -100,11 +158,13 @@ public final class ChangeApplier {
         return groups;
     }
 
-    private static void write(Connection connection, TableMetadata target, Columns columns, List<Change> rows,
-                              List<String> conflictColumns) throws SQLException {
+    private static void write(Writer writer, Columns columns, List<Change> rows, List<String> conflictColumns)
+            throws SQLException {
         if (rows.isEmpty() || columns.sql.isEmpty()) {
             return;
         }
+        Connection connection = writer.connection;
+        TableMetadata target = writer.target;
         String sql;
         if (conflictColumns == null) {
             sql = PostgresDialect.insert(target.table(), columns.sql, columns.identityAlways);
@@ -128,17 +188,58 @@ public final class ChangeApplier {
             }
             s.executeUpdate();
         }
+        writer.applied.add(target.table(), conflictColumns == null ? AppliedRows.Kind.INSERT : AppliedRows.Kind.UPSERT,
+                rows.size());
+    }
+
+    private static void copy(Writer writer, Columns columns, List<Change> rows) throws SQLException {
+        if (rows.isEmpty() || columns.sql.isEmpty()) {
+            return;
+        }
+        CopyIn copy = writer.connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn(PostgresDialect.copyFrom(writer.target.table(), columns.sql));
+        try {
+            StringBuilder chunk = new StringBuilder(COPY_CHUNK_CHARS + 1024);
+            for (Change row : rows) {
+                CopyText.appendRow(chunk, row.after(), columns.positions);
+                if (chunk.length() >= COPY_CHUNK_CHARS) {
+                    writeChunk(copy, chunk);
+                }
+            }
+            writeChunk(copy, chunk);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                cancelQuietly(copy);
+            }
+        }
+        writer.applied.add(writer.target.table(), AppliedRows.Kind.COPY, rows.size());
+    }
+
+    private static void writeChunk(CopyIn copy, StringBuilder chunk) throws SQLException {
+        byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        chunk.setLength(0);
+    }
+
+    // The error that ended the COPY is the one worth reporting.
+    private static void cancelQuietly(CopyIn copy) {
+        try {
+            copy.cancelCopy();
+        } catch (SQLException e) {
+            log.debug("Cancelling a failed COPY failed too (SQLState {})", e.getSQLState());
+        }
     }
 
     // Without a key, a change is only defined relative to the ones before it: an update or delete
     // removes one row equal to its old image, then an update inserts the new image.
-    private static void applyInOrder(Connection connection, TableMetadata target, Columns columns, List<Change> changes)
-            throws SQLException {
+    private static void applyInOrder(Writer writer, Columns columns, List<Change> changes) throws SQLException {
         List<Change> inserts = new ArrayList<>();
-        try (PreparedStatement deleteOne = connection.prepareStatement(PostgresDialect.deleteOneRow(target.table(), columns.sql))) {
+        TableMetadata target = writer.target;
+        try (PreparedStatement deleteOne = writer.connection.prepareStatement(PostgresDialect.deleteOneRow(target.table(), columns.sql))) {
             for (Change change : changes) {
                 if (change.op() == Op.UPDATE || change.op() == Op.DELETE) {
-                    insertAll(connection, target, columns, inserts);
+                    insertAll(writer, columns, inserts);
                     for (int c = 0; c < columns.positions.length; c++) {
                         String value = change.before()[columns.positions[c]];
                         if (value == null) {
@@ -148,21 +249,29 @@ public final class ChangeApplier {
                         }
                     }
                     deleteOne.executeUpdate();
+                    writer.applied.add(target.table(), AppliedRows.Kind.DELETE, 1);
                 }
                 if (change.op().writesRow()) {
                     inserts.add(change);
                 }
             }
         }
-        insertAll(connection, target, columns, inserts);
+        insertAll(writer, columns, inserts);
     }
 
-    private static void insertAll(Connection connection, TableMetadata target, Columns columns, List<Change> inserts)
-            throws SQLException {
+    private static void insertAll(Writer writer, Columns columns, List<Change> inserts) throws SQLException {
         for (Map.Entry<BitSet, List<Change>> rows : byUnavailableColumns(inserts).entrySet()) {
-            write(connection, target, columns.without(rows.getKey()), rows.getValue(), null);
+            if (writer.copy) {
+                copy(writer, columns.without(rows.getKey()), rows.getValue());
+            } else {
+                write(writer, columns.without(rows.getKey()), rows.getValue(), null);
+            }
         }
         inserts.clear();
+    }
+
+    // What every write of one batch needs.
+    private record Writer(Connection connection, TableMetadata target, AppliedRows applied, boolean copy) {
     }
 
     // Generated columns are computed by the target and never written.

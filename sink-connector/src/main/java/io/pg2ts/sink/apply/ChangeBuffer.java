@@ -2,91 +2,99 @@ package io.pg2ts.sink.apply;
 
 import io.pg2ts.common.TableId;
 import io.pg2ts.sink.record.Change;
-import io.pg2ts.sink.record.ErrorContext;
 import io.pg2ts.sink.record.Op;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 /**
- * Collects changes into one {@link TableBatch} per table and applies them through the
- * {@link ChangeApplier}, all on the caller's connection and transaction. A change of a table's
- * record schema, and a truncate, end that table's batch early, so every batch has one shape and
- * per-table order holds.
+ * The changes a task holds between flushes, across {@code put} calls: one open {@link TableBatch}
+ * per table, coalesced as changes arrive. A change of a table's record schema closes its batch and
+ * opens a new one after it; a truncate drops the table's open batch, whose rows it would remove
+ * anyway. Applying the steps in order therefore keeps the order of each table's changes.
  */
 public final class ChangeBuffer {
 
-    private final ChangeApplier applier;
-    private final Map<TableId, TableBatch> batches = new LinkedHashMap<>();
-    private int received;
-    private int applied;
-    private int batchesApplied;
+    private final List<Step> steps = new ArrayList<>();
+    private final Map<TableId, TableBatch> open = new HashMap<>();
+    private final List<Future<Void>> reports = new ArrayList<>();
+    private int rows;
+    private long bytes;
+    private long newestSourceTsMs;
 
-    public ChangeBuffer(ChangeApplier applier) {
-        this.applier = applier;
-    }
-
-    public void add(Connection connection, Change change) throws BatchFailure {
-        received++;
+    public void add(Change change) {
         TableId table = change.table();
-        TableBatch batch = batches.get(table);
+        TableBatch batch = open.get(table);
+        newestSourceTsMs = Math.max(newestSourceTsMs, change.sourceTsMs());
         if (change.op() == Op.TRUNCATE) {
-            // What the table's batch holds would be truncated anyway.
-            batches.remove(table);
-            truncate(connection, change);
+            if (batch != null) {
+                steps.remove(batch);
+                open.remove(table);
+                forget(batch.inApplyOrder());
+            }
+            steps.add(new Step.Truncate(change));
+            rows++;
             return;
         }
-        if (batch != null && !batch.accepts(change.shape())) {
-            batches.remove(table);
-            apply(connection, batch);
-            batch = null;
-        }
-        if (batch == null) {
+        if (batch == null || !batch.accepts(change.shape())) {
             batch = new TableBatch(table, change.shape());
-            batches.put(table, batch);
+            open.put(table, batch);
+            steps.add(batch);
         }
-        batch.add(change);
-    }
-
-    /** Applies every batch; the caller commits. */
-    public void flush(Connection connection) throws BatchFailure {
-        for (TableBatch batch : batches.values()) {
-            apply(connection, batch);
+        Change replaced = batch.add(change);
+        if (replaced != null) {
+            forget(List.of(replaced));
         }
-        batches.clear();
+        rows++;
+        bytes += change.estimatedBytes();
     }
 
-    private void apply(Connection connection, TableBatch batch) throws BatchFailure {
-        try {
-            applier.apply(connection, batch);
-        } catch (SQLException | RuntimeException e) {
-            throw new BatchFailure(batch.describe(), e);
+    private void forget(List<Change> changes) {
+        for (Change change : changes) {
+            rows--;
+            bytes -= change.estimatedBytes();
         }
-        applied += batch.size();
-        batchesApplied++;
     }
 
-    private void truncate(Connection connection, Change change) throws BatchFailure {
-        try {
-            applier.truncate(connection, change.table());
-        } catch (SQLException | RuntimeException e) {
-            throw new BatchFailure(ErrorContext.of(change.record(), change.table(), change.shape().keyNames()), e);
-        }
-        applied++;
+    /**
+     * A record reported to the dead letter queue; the flush that commits its offset waits for the
+     * report first, so a crash cannot lose the record.
+     */
+    public void reported(Future<Void> report) {
+        reports.add(report);
     }
 
-    /** Changes added so far. */
-    public int received() {
-        return received;
+    List<Step> steps() {
+        return steps;
     }
 
-    /** Row operations applied so far, after coalescing. */
-    public int applied() {
-        return applied;
+    List<Future<Void>> reports() {
+        return reports;
     }
 
-    public int batchesApplied() {
-        return batchesApplied;
+    /** Changes held, after coalescing. */
+    public int rows() {
+        return rows;
+    }
+
+    /** Roughly the memory the held changes take. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** The newest source commit time among the changes added since the last {@link #clear()}, 0 when none. */
+    public long newestSourceTsMs() {
+        return newestSourceTsMs;
+    }
+
+    public void clear() {
+        steps.clear();
+        open.clear();
+        reports.clear();
+        rows = 0;
+        bytes = 0;
+        newestSourceTsMs = 0;
     }
 }

@@ -2,7 +2,6 @@ package io.pg2ts.sink.apply;
 
 import io.pg2ts.common.TableId;
 import io.pg2ts.sink.record.Change;
-import io.pg2ts.sink.record.ErrorContext;
 import io.pg2ts.sink.record.Op;
 import io.pg2ts.sink.record.RecordShape;
 import io.pg2ts.sink.record.RowKey;
@@ -11,7 +10,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The changes of one table with one record shape, coalesced as they arrive. For a table with a
@@ -19,14 +17,12 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * sorted by key, which keeps index access local and lets concurrent tasks lock rows in the same
  * order. A table without key keeps every change, in order.
  */
-public final class TableBatch {
+public final class TableBatch implements Step {
 
     private final TableId table;
     private final RecordShape shape;
     private final Map<RowKey, Change> latest = new HashMap<>();
     private final List<Change> inOrder = new ArrayList<>();
-    private SinkRecord first;
-    private SinkRecord last;
     private int received;
 
     public TableBatch(TableId table, RecordShape shape) {
@@ -47,15 +43,19 @@ public final class TableBatch {
         return shape.sameAs(other);
     }
 
-    public void add(Change change) {
-        if (first == null) {
-            first = change.record();
-        }
-        last = change.record();
+    // To apply changes one by one.
+    static TableBatch of(Change change) {
+        TableBatch batch = new TableBatch(change.table(), change.shape());
+        batch.add(change);
+        return batch;
+    }
+
+    /** @return the earlier change of the same key that this one replaces, or null */
+    public Change add(Change change) {
         received++;
         if (!shape.keyed()) {
             inOrder.add(change);
-            return;
+            return null;
         }
         Change previous = latest.get(change.key());
         if (previous != null && change.unavailable() != null && previous.after() != null) {
@@ -63,6 +63,7 @@ public final class TableBatch {
             change = change.fillUnavailableFrom(previous.after(), previous.unavailable());
         }
         latest.put(change.key(), change);
+        return previous;
     }
 
     /** Keys whose last change is a delete, sorted by key. */
@@ -91,6 +92,26 @@ public final class TableBatch {
         return inOrder;
     }
 
+    /** The changes as they are applied: deletes then upserts, by key; or, without key, in arrival order. */
+    public List<Change> inApplyOrder() {
+        if (!shape.keyed()) {
+            return inOrder;
+        }
+        List<Change> changes = deletes();
+        changes.addAll(upserts());
+        return changes;
+    }
+
+    /** Whether every change that is left only adds a row, so the batch can be loaded with COPY. */
+    public boolean insertsOnly() {
+        for (Change change : shape.keyed() ? latest.values() : inOrder) {
+            if (!change.inserts()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** How many changes arrived. */
     public int received() {
         return received;
@@ -99,10 +120,5 @@ public final class TableBatch {
     /** How many row operations are left after coalescing. */
     public int size() {
         return shape.keyed() ? latest.size() : inOrder.size();
-    }
-
-    /** Where the batch came from, for error messages: positions, table, key column names. */
-    public String describe() {
-        return ErrorContext.of(first, last, received, table, shape.keyNames());
     }
 }

@@ -14,10 +14,11 @@ import org.apache.kafka.connect.sink.SinkRecord;
  *               without key
  * @param unavailable columns of {@code after} whose value the source did not send (unchanged
  *                    TOASTed values), which must keep what the target has; null when none
+ * @param sourceTsMs when the change was committed on the source ({@code source.ts_ms}), 0 when unknown
  * @param record the record the change came from, for error reports
  */
 public record Change(Op op, TableId table, RecordShape shape, RowKey key, String[] after, String[] before,
-                     BitSet unavailable, SinkRecord record) {
+                     BitSet unavailable, long sourceTsMs, SinkRecord record) {
 
     /** A copy whose unavailable columns are filled from {@code previous}, where that has them. */
     public Change fillUnavailableFrom(String[] previous, BitSet previousUnavailable) {
@@ -34,6 +35,29 @@ public record Change(Op op, TableId table, RecordShape shape, RowKey key, String
             }
         }
         return new Change(op, table, shape, key, filled, before,
-                stillUnavailable.isEmpty() ? null : stillUnavailable, record);
+                stillUnavailable.isEmpty() ? null : stillUnavailable, sourceTsMs, record);
+    }
+
+    /** Whether the change only adds a row: a create, or a snapshot read. */
+    public boolean inserts() {
+        return op == Op.CREATE || op == Op.READ;
+    }
+
+    /** Roughly the memory the change's text takes, for bounding what a task buffers. */
+    public long estimatedBytes() {
+        return 64 + textBytes(after) + textBytes(before);
+    }
+
+    private static long textBytes(String[] row) {
+        if (row == null) {
+            return 0;
+        }
+        long bytes = 16L * row.length;
+        for (String value : row) {
+            if (value != null) {
+                bytes += value.length();
+            }
+        }
+        return bytes;
     }
 }

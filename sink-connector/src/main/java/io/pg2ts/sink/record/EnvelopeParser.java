@@ -56,12 +56,14 @@ public final class EnvelopeParser {
             if (op == null) {
                 throw new IllegalArgumentException("unknown op '" + value.getString("op") + "'");
             }
-            table = tableOf(record.topic(), value.getStruct("source"));
+            Struct source = value.getStruct("source");
+            table = tableOf(record.topic(), source);
             shape = shapeOf(record.valueSchema(), record.keySchema());
+            long sourceTsMs = sourceTsMs(source);
             if (op == Op.TRUNCATE) {
-                return new Change(op, table, shape, null, null, null, null, record);
+                return new Change(op, table, shape, null, null, null, null, sourceTsMs, record);
             }
-            return change(record, value, op, table, shape);
+            return change(record, value, op, table, shape, sourceTsMs);
         } catch (RuntimeException e) {
             // Only our own reasons go into the message: other exceptions' messages may quote row values.
             String reason = e instanceof IllegalArgumentException && !(e instanceof NumberFormatException)
@@ -71,7 +73,15 @@ public final class EnvelopeParser {
         }
     }
 
-    private Change change(SinkRecord record, Struct value, Op op, TableId table, RecordShape shape) {
+    private static long sourceTsMs(Struct source) {
+        if (source == null || source.schema().field("ts_ms") == null) {
+            return 0;
+        }
+        Object ts = source.get("ts_ms");
+        return ts instanceof Long millis ? millis : 0;
+    }
+
+    private Change change(SinkRecord record, Struct value, Op op, TableId table, RecordShape shape, long sourceTsMs) {
         Struct after = op.writesRow() ? value.getStruct("after") : null;
         Struct before = value.schema().field("before") == null ? null : value.getStruct("before");
         if (op.writesRow() && after == null) {
@@ -99,7 +109,8 @@ public final class EnvelopeParser {
             beforeText = new String[shape.columns().size()];
             row(shape, before, beforeText);
         }
-        Change change = new Change(op, table, shape, key, afterText, shape.keyed() ? null : beforeText, unavailable, record);
+        Change change = new Change(op, table, shape, key, afterText, shape.keyed() ? null : beforeText, unavailable,
+                sourceTsMs, record);
         // With REPLICA IDENTITY FULL the old row holds what the new row could not send.
         return unavailable == null ? change : change.fillUnavailableFrom(beforeText, null);
     }

@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * Says where a failing record or batch is, for error messages: topic, partition, offset, target
+ * Says where a failing record is, for error messages: topic, partition, offset, target
  * table and key column names. Never row values, which must stay out of logs.
  */
 public final class ErrorContext {
@@ -21,20 +21,6 @@ public final class ErrorContext {
         StringBuilder sb = new StringBuilder("record in topic ").append(record.originalTopic())
                 .append(" partition ").append(record.originalKafkaPartition())
                 .append(" at offset ").append(record.originalKafkaOffset());
-        return appendTable(sb, table, keyColumns).toString();
-    }
-
-    /** A batch of records of one table: the first and last record's positions. */
-    public static String of(SinkRecord first, SinkRecord last, int changes, TableId table, List<String> keyColumns) {
-        StringBuilder sb = new StringBuilder().append(changes).append(changes == 1 ? " change" : " changes")
-                .append(" from topic ").append(first.originalTopic())
-                .append(" partition ").append(first.originalKafkaPartition())
-                .append(" offset ").append(first.originalKafkaOffset());
-        if (last != first) {
-            sb.append(" to topic ").append(last.originalTopic())
-                    .append(" partition ").append(last.originalKafkaPartition())
-                    .append(" offset ").append(last.originalKafkaOffset());
-        }
         return appendTable(sb, table, keyColumns).toString();
     }
 

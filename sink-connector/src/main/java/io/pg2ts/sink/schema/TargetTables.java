@@ -88,10 +88,13 @@ public final class TargetTables {
         return missing;
     }
 
-    // Held until the transaction ends, so a table another task creates is committed before this
-    // task looks again. DDL is rare, so one lock for all of the sink's DDL is enough.
-    private static void lockDdl(Connection connection) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+    /**
+     * Takes the lock that serializes the sink's DDL across tasks, held until the transaction ends, so
+     * a table another task creates is committed before this task looks again. DDL is rare, so one
+     * lock for all of it is enough.
+     */
+    public static void lockDdl(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(PostgresDialect.lockDdl())) {
             s.setLong(1, DDL_LOCK_KEY);
             s.execute();
         }

@@ -13,6 +13,8 @@ public final class PostgresDialect {
     private static final String ROWS = "s";
     private static final String KEYS = "d";
     private static final String TARGET = "t";
+    private static final String PARTITIONS = "p";
+    private static final List<String> OFFSETS_KEY = List.of("connector", "topic", "kafka_partition");
 
     private PostgresDialect() {
     }
@@ -82,6 +84,62 @@ public final class PostgresDialect {
     private static boolean comparableOnlyAsText(String type) {
         String base = type.endsWith("[]") ? type.substring(0, type.length() - 2) : type;
         return base.equals("json") || base.equals("xml") || base.equals("point");
+    }
+
+    /** Loads rows in COPY's text format into the listed columns. */
+    public static String copyFrom(TableId table, List<SqlColumn> columns) {
+        return new SqlBuilder().append("COPY ").table(table)
+                .append(" (").list(columns, ", ", (b, c) -> b.name(c.name())).append(") FROM STDIN (FORMAT text)")
+                .toString();
+    }
+
+    /** The table of applied Kafka offsets, one row per connector, topic and partition. */
+    public static String createOffsetsTable(TableId offsets) {
+        return new SqlBuilder().append("CREATE TABLE IF NOT EXISTS ").table(offsets).append(" (")
+                .name("connector").append(" text, ").name("topic").append(" text, ")
+                .name("kafka_partition").append(" integer, ").name("next_offset").append(" bigint NOT NULL, ")
+                .name("updated_at").append(" timestamp with time zone NOT NULL DEFAULT now(), PRIMARY KEY (")
+                .list(OFFSETS_KEY, ", ", SqlBuilder::name).append("))")
+                .toString();
+    }
+
+    /**
+     * Stores the next offsets of one connector's partitions: parameters the connector, then arrays
+     * of topics, partitions and offsets.
+     */
+    public static String upsertOffsets(TableId offsets) {
+        return new SqlBuilder().append("INSERT INTO ").table(offsets).append(" (")
+                .list(OFFSETS_KEY, ", ", SqlBuilder::name).append(", ").name("next_offset").append(") SELECT ?, ")
+                .name(PARTITIONS, "topic").append(", ").name(PARTITIONS, "kafka_partition").append(", ")
+                .name(PARTITIONS, "next_offset")
+                .append(" FROM unnest(?::text[], ?::integer[], ?::bigint[]) AS ").append(PARTITIONS).append("(")
+                .name("topic").append(", ").name("kafka_partition").append(", ").name("next_offset")
+                .append(") ON CONFLICT (").list(OFFSETS_KEY, ", ", SqlBuilder::name).append(") DO UPDATE SET ")
+                .name("next_offset").append(" = ").name("EXCLUDED", "next_offset").append(", ")
+                .name("updated_at").append(" = now()")
+                .toString();
+    }
+
+    /**
+     * Reads the stored next offsets of one connector's partitions: parameters the connector, then
+     * arrays of topics and partitions. Returns topic, partition, next offset.
+     */
+    public static String selectOffsets(TableId offsets) {
+        return new SqlBuilder().append("SELECT ").name(TARGET, "topic").append(", ").name(TARGET, "kafka_partition")
+                .append(", ").name(TARGET, "next_offset").append(" FROM ").table(offsets).append(" AS ").append(TARGET)
+                .append(" WHERE ").name(TARGET, "connector").append(" = ? AND (").name(TARGET, "topic").append(", ")
+                .name(TARGET, "kafka_partition").append(") IN (SELECT * FROM unnest(?::text[], ?::integer[]))")
+                .toString();
+    }
+
+    /** Whether a table exists: parameter the quoted, qualified name; returns one row, null when it does not. */
+    public static String tableExists() {
+        return "SELECT to_regclass(?)";
+    }
+
+    /** Takes the transaction-scoped advisory lock that serializes the sink's DDL: parameter the key. */
+    public static String lockDdl() {
+        return "SELECT pg_advisory_xact_lock(?)";
     }
 
     public static String truncate(TableId table) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 class PostgresDialectTest {
 
     private static final TableId TABLE = new TableId("public", "ticks");
+    private static final TableId OFFSETS = new TableId("pg2ts", "sink_offsets");
     private static final List<SqlColumn> COLUMNS = List.of(
             new SqlColumn("id", "integer"), new SqlColumn("at", "timestamp with time zone"), new SqlColumn("price", "numeric"));
 
@@ -82,5 +83,38 @@ class PostgresDialectTest {
         assertThat(PostgresDialect.createSchema("sales")).isEqualTo("CREATE SCHEMA IF NOT EXISTS \"sales\"");
         assertThat(PostgresDialect.addColumn(TABLE, new ColumnDefinition("stock", "integer", false)))
                 .isEqualTo("ALTER TABLE \"public\".\"ticks\" ADD COLUMN IF NOT EXISTS \"stock\" integer");
+    }
+
+    @Test
+    void copyListsTheColumnsAndReadsTextFromStdin() {
+        assertThat(PostgresDialect.copyFrom(TABLE, COLUMNS))
+                .isEqualTo("COPY \"public\".\"ticks\" (\"id\", \"at\", \"price\") FROM STDIN (FORMAT text)");
+    }
+
+    @Test
+    void offsetsTableIsKeyedByConnectorTopicAndPartition() {
+        assertThat(PostgresDialect.createOffsetsTable(OFFSETS))
+                .isEqualTo("CREATE TABLE IF NOT EXISTS \"pg2ts\".\"sink_offsets\" (\"connector\" text, \"topic\" text, "
+                        + "\"kafka_partition\" integer, \"next_offset\" bigint NOT NULL, "
+                        + "\"updated_at\" timestamp with time zone NOT NULL DEFAULT now(), "
+                        + "PRIMARY KEY (\"connector\", \"topic\", \"kafka_partition\"))");
+    }
+
+    @Test
+    void offsetsAreUpsertedFromUnnestedArraysInOneStatement() {
+        assertThat(PostgresDialect.upsertOffsets(OFFSETS))
+                .isEqualTo("INSERT INTO \"pg2ts\".\"sink_offsets\" (\"connector\", \"topic\", \"kafka_partition\", \"next_offset\") "
+                        + "SELECT ?, p.\"topic\", p.\"kafka_partition\", p.\"next_offset\" "
+                        + "FROM unnest(?::text[], ?::integer[], ?::bigint[]) AS p(\"topic\", \"kafka_partition\", \"next_offset\") "
+                        + "ON CONFLICT (\"connector\", \"topic\", \"kafka_partition\") "
+                        + "DO UPDATE SET \"next_offset\" = EXCLUDED.\"next_offset\", \"updated_at\" = now()");
+    }
+
+    @Test
+    void offsetsAreReadForTheGivenPartitionsOfOneConnector() {
+        assertThat(PostgresDialect.selectOffsets(OFFSETS))
+                .isEqualTo("SELECT t.\"topic\", t.\"kafka_partition\", t.\"next_offset\" FROM \"pg2ts\".\"sink_offsets\" AS t "
+                        + "WHERE t.\"connector\" = ? AND (t.\"topic\", t.\"kafka_partition\") IN "
+                        + "(SELECT * FROM unnest(?::text[], ?::integer[]))");
     }
 }

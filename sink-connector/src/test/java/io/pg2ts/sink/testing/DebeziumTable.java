@@ -1,6 +1,7 @@
 package io.pg2ts.sink.testing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,20 @@ public final class DebeziumTable {
                 .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
                 .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
                 .build();
+    }
+
+    /**
+     * The records with offsets as Kafka would give them: 0, 1, 2, … in each topic partition, in
+     * list order.
+     */
+    public static List<SinkRecord> numbered(List<SinkRecord> records) {
+        Map<String, Long> next = new HashMap<>();
+        List<SinkRecord> result = new ArrayList<>(records.size());
+        for (SinkRecord r : records) {
+            long offset = next.merge(r.topic() + "/" + r.kafkaPartition(), 1L, Long::sum) - 1;
+            result.add(new SinkRecord(r.topic(), r.kafkaPartition(), r.keySchema(), r.key(), r.valueSchema(), r.value(), offset));
+        }
+        return result;
     }
 
     public static Builder builder(String schema, String table) {

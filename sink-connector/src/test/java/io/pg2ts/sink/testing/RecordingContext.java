@@ -26,7 +26,9 @@ public final class RecordingContext implements SinkTaskContext {
     private final Set<TopicPartition> paused = new HashSet<>();
     private final List<Reported> reported = new ArrayList<>();
     private final List<Long> timeouts = new ArrayList<>();
+    private final Map<TopicPartition, Long> seeks = new HashMap<>();
     private final boolean withReporter;
+    private boolean reportsFail;
 
     public RecordingContext(Map<String, String> configs, boolean withReporter) {
         this.configs = new HashMap<>(configs);
@@ -35,6 +37,11 @@ public final class RecordingContext implements SinkTaskContext {
 
     public void assign(TopicPartition... partitions) {
         assignment.addAll(Arrays.asList(partitions));
+    }
+
+    /** From now on, reports fail as when the dead letter queue cannot be written. */
+    public void failReports() {
+        reportsFail = true;
     }
 
     public List<Reported> reported() {
@@ -49,6 +56,11 @@ public final class RecordingContext implements SinkTaskContext {
         return paused;
     }
 
+    /** The offsets the task asked Connect to seek to, the last per partition. */
+    public Map<TopicPartition, Long> seeks() {
+        return seeks;
+    }
+
     @Override
     public Map<String, String> configs() {
         return configs;
@@ -56,10 +68,12 @@ public final class RecordingContext implements SinkTaskContext {
 
     @Override
     public void offset(Map<TopicPartition, Long> offsets) {
+        seeks.putAll(offsets);
     }
 
     @Override
     public void offset(TopicPartition tp, long offset) {
+        seeks.put(tp, offset);
     }
 
     @Override
@@ -92,6 +106,9 @@ public final class RecordingContext implements SinkTaskContext {
             return null;
         }
         return (record, error) -> {
+            if (reportsFail) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the dead letter queue is not writable"));
+            }
             reported.add(new Reported(record, error));
             return CompletableFuture.completedFuture(null);
         };

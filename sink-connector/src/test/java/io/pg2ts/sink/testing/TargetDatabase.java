@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TargetDatabase implements BeforeAllCallback, AfterAllCallback {
 
     public static final String DATABASE = "target";
+    /** The connector name tasks get unless a test gives another. */
+    public static final String CONNECTOR = "test-sink";
 
     private LocalPostgres postgres;
 
@@ -41,16 +43,25 @@ public final class TargetDatabase implements BeforeAllCallback, AfterAllCallback
         return postgres.jdbcUrl(DATABASE);
     }
 
+    public int port() {
+        return postgres.port();
+    }
+
     public String jdbcUrl(String database) {
         return postgres.jdbcUrl(database);
     }
 
-    /** The options a task needs to write here, with a short retry back-off. */
+    /**
+     * The options a task needs to write here, with a short retry back-off and no linger, so every
+     * {@code put} is written before it returns.
+     */
     public Map<String, String> taskProps(Map<String, String> extra) {
         Map<String, String> props = new HashMap<>();
+        props.put("name", CONNECTOR);
         props.put(TimescaleSinkConfig.CONNECTION_URL_CONFIG, jdbcUrl());
         props.put(TimescaleSinkConfig.CONNECTION_USER_CONFIG, LocalPostgres.USER);
         props.put(TimescaleSinkConfig.RETRY_BACKOFF_MS_CONFIG, "10");
+        props.put(TimescaleSinkConfig.BATCH_LINGER_MS_CONFIG, "0");
         props.putAll(extra);
         return props;
     }
@@ -62,6 +73,19 @@ public final class TargetDatabase implements BeforeAllCallback, AfterAllCallback
         task.initialize(context);
         task.start(context.configs());
         return task;
+    }
+
+    /** The next offsets stored for a connector, as "topic/partition=offset", ordered. */
+    public List<String> storedOffsets(String connector) throws SQLException {
+        return query("SELECT topic || '/' || kafka_partition || '=' || next_offset FROM pg2ts.sink_offsets "
+                + "WHERE connector = '" + connector.replace("'", "''") + "' ORDER BY topic, kafka_partition");
+    }
+
+    /** Ends the sessions of a task, found by the application name it sets; returns how many. */
+    public int terminateSessions(String connector, String taskId) throws SQLException {
+        List<String> ended = query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pg2ts-sink/"
+                + connector.replace("'", "''") + "/" + taskId + "'");
+        return ended.size();
     }
 
     public void execute(String... sql) throws SQLException {
