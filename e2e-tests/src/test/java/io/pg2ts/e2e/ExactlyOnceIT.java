@@ -108,10 +108,24 @@ class ExactlyOnceIT {
             rest.resume(SINK_CONNECTOR);
             rest.awaitRunning(SINK_CONNECTOR, Duration.ofMinutes(1));
 
+            // Connect's consumer offsets are gone; the task seeks to the offsets stored in the target,
+            // so only what happens from now on is applied. A sink that replayed the topics would
+            // insert the keyless table's rows a second time.
+            source.execute("postgres",
+                    "INSERT INTO events VALUES (now(), 'after-reset', 'one more')",
+                    "INSERT INTO accounts (email) VALUES ('after-reset@example.com')",
+                    "UPDATE ticks SET volume = -1 WHERE id = 42",
+                    "DELETE FROM order_lines WHERE order_id = 3");
+            awaitSameRows(source, target, rest);
             Map<TopicPartition, Long> ends = endOffsets(cluster.bootstrapServers(), "pg2ts.public.");
-            await("the sink's offsets back at the end of every topic", Duration.ofMinutes(2),
-                    () -> sinkOffsets(rest).equals(ends));
-            assertThat(fingerprints(target)).isEqualTo(applied);
+            Map<?, ?>[] last = {Map.of()};
+            await(() -> "the sink's offsets " + last[0] + " at the end of every topic " + ends, Duration.ofMinutes(1), () -> {
+                last[0] = sinkOffsets(rest);
+                return last[0].equals(ends);
+            });
+            try (Connection t = target.connect("postgres")) {
+                assertThat(count(t, "SELECT count(*) FROM events")).isEqualTo(applied.get("public.events").rows() + 1);
+            }
             Fixtures.assertSameRows(source, target, SampleDatabase.TABLES);
         }
     }

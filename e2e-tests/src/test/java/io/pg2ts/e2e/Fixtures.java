@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** Small helpers the end-to-end tests share. */
 final class Fixtures {
@@ -43,9 +44,16 @@ final class Fixtures {
 
     /** Polls until the condition holds; fails with the description after the timeout. */
     static void await(String description, Duration timeout, Callable<Boolean> condition) throws Exception {
+        await(() -> description, timeout, condition);
+    }
+
+    /** Polls until the condition holds; fails with the description, made then, after the timeout. */
+    static void await(Supplier<String> description, Duration timeout, Callable<Boolean> condition) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (!condition.call()) {
-            assertThat(Instant.now()).as(description).isBefore(deadline);
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not within " + timeout + ": " + description.get());
+            }
             Thread.sleep(100);
         }
     }
