@@ -5,10 +5,12 @@ import io.pg2ts.cli.connect.PostgresEndpoint;
 import io.pg2ts.testsupport.LocalPostgres;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +72,7 @@ final class ConnectPath implements BenchPath {
                 List.of("broker", dir.resolve("kafka").toAbsolutePath().toString()), dir, Duration.ofMinutes(2))) {
             List<String> workerArgs = List.of("worker", workerProperties.toAbsolutePath().toString(), broker.address(),
                     pluginPath.toAbsolutePath().toString(), heapFile.toAbsolutePath().toString());
-            try (ChildJvm worker = ChildJvm.start("worker", List.of("-Xmx" + workerHeap, "-XX:+ExitOnOutOfMemoryError"),
-                    workerArgs, dir, Duration.ofMinutes(3))) {
+            try (ChildJvm worker = ChildJvm.start("worker", workerJvmOptions(), workerArgs, dir, Duration.ofMinutes(3))) {
                 measure(context, result, pair, broker.address(), worker);
             } finally {
                 HeapWatermark.read(heapFile, "-Xmx" + workerHeap).ifPresent(result::heap);
@@ -80,6 +81,23 @@ final class ConnectPath implements BenchPath {
             // Some GB of change events per run: gone once the broker is.
             Benchmark.deleteRecursively(dir.resolve("kafka"));
         }
+    }
+
+    /**
+     * The worker JVM's options: its heap bound, and a Java Flight Recorder recording (profile
+     * settings, written when the worker stops) to {@code <dir>/<path>-worker.jfr} when the
+     * environment variable {@code BENCH_WORKER_JFR} names a directory {@code <dir>}.
+     */
+    private List<String> workerJvmOptions() throws IOException {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + workerHeap, "-XX:+ExitOnOutOfMemoryError"));
+        String jfrDir = System.getenv("BENCH_WORKER_JFR");
+        if (jfrDir != null && !jfrDir.isBlank()) {
+            Path recording = Files.createDirectories(Path.of(jfrDir)).resolve(name + "-worker.jfr").toAbsolutePath();
+            // Deep enough for Jackson's recursion under the worker's task frames (the default is 64).
+            options.add("-XX:FlightRecorderOptions:stackdepth=512");
+            options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        }
+        return options;
     }
 
     private void measure(BenchContext context, PathResult result, Connectors pair, String bootstrap, ChildJvm worker)
