@@ -4,7 +4,6 @@ import static io.pg2ts.cli.migrate.MigrationRun.SINK_CONNECTOR;
 import static io.pg2ts.cli.migrate.MigrationRun.SOURCE_CONNECTOR;
 import static io.pg2ts.e2e.Fixtures.await;
 import static io.pg2ts.e2e.Fixtures.count;
-import static io.pg2ts.e2e.Fixtures.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,10 +38,12 @@ class DeadLetterIT {
 
     @Test
     void aRowTheTargetRejectsGoesToTheDeadLetterTopicAndTheRestIsApplied() throws Exception {
-        try (LocalPostgres source = LocalPostgres.startSource(); LocalPostgres target = LocalPostgres.startTarget();
-                LocalCluster cluster = LocalCluster.start(ConnectClusterFixture.examples(),
-                        ConnectClusterFixture.pluginPath(), System.out)) {
-            MigrationRun run = prepare(source, target, cluster);
+        try (LocalMigration migration = LocalMigration.start()) {
+            prepare(migration);
+            LocalPostgres source = migration.source;
+            LocalPostgres target = migration.target;
+            LocalCluster cluster = migration.cluster;
+            MigrationRun run = migration.run;
             Map<String, String> sink = run.sinkConfig();
             sink.put("errors.tolerance", "all");
             sink.put("errors.deadletterqueue.topic.name", DLQ);
@@ -87,10 +88,12 @@ class DeadLetterIT {
 
     @Test
     void withoutErrorToleranceTheTaskFailsNamingTopicOffsetAndTable() throws Exception {
-        try (LocalPostgres source = LocalPostgres.startSource(); LocalPostgres target = LocalPostgres.startTarget();
-                LocalCluster cluster = LocalCluster.start(ConnectClusterFixture.examples(),
-                        ConnectClusterFixture.pluginPath(), System.out)) {
-            MigrationRun run = prepare(source, target, cluster);
+        try (LocalMigration migration = LocalMigration.start()) {
+            prepare(migration);
+            LocalPostgres source = migration.source;
+            LocalPostgres target = migration.target;
+            LocalCluster cluster = migration.cluster;
+            MigrationRun run = migration.run;
             cluster.rest().putConnectorConfig(SOURCE_CONNECTOR, run.sourceConfig());
             cluster.rest().putConnectorConfig(SINK_CONNECTOR, run.sinkConfig());
             String[] trace = {""};
@@ -117,12 +120,11 @@ class DeadLetterIT {
     }
 
     // A source table of 1000 accounts, one of them richer than the target's CHECK allows.
-    private static MigrationRun prepare(LocalPostgres source, LocalPostgres target, LocalCluster cluster) throws Exception {
-        source.execute("postgres", TABLE,
+    private static void prepare(LocalMigration migration) throws Exception {
+        migration.source.execute("postgres", TABLE,
                 "INSERT INTO accounts SELECT g, 'user' || g || '@example.com', g FROM generate_series(1, 1000) g",
                 "UPDATE accounts SET balance = 999999, email = 'toorich@example.com' WHERE id = 500");
-        target.execute("postgres", TABLE, "ALTER TABLE accounts ADD CONSTRAINT balance_limit CHECK (balance < 100000)");
-        return new MigrationRun(cluster.rest(), endpoint(source), endpoint(target), ConnectClusterFixture.examples(), System.out);
+        migration.target.execute("postgres", TABLE, "ALTER TABLE accounts ADD CONSTRAINT balance_limit CHECK (balance < 100000)");
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> awaitRecords(String bootstrapServers, String topic, int expected)

@@ -5,7 +5,6 @@ import static io.pg2ts.cli.migrate.MigrationRun.SOURCE_CONNECTOR;
 import static io.pg2ts.e2e.Fixtures.await;
 import static io.pg2ts.e2e.Fixtures.awaitTransactions;
 import static io.pg2ts.e2e.Fixtures.count;
-import static io.pg2ts.e2e.Fixtures.endpoint;
 import static io.pg2ts.e2e.Fixtures.open;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,14 +46,11 @@ class ExactlyOnceIT {
     @Test
     void sinkWorkerKilledDuringAFlushRestartsWithNoLossAndNoDuplicate() throws Exception {
         Path workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "sink-workers-");
-        try (LocalPostgres source = LocalPostgres.startSource(); LocalPostgres target = LocalPostgres.startTarget();
-                LocalCluster sourceCluster = LocalCluster.start(ConnectClusterFixture.examples(),
-                        ConnectClusterFixture.pluginPath(), System.out)) {
-            try (Connection c = source.connect("postgres")) {
-                SampleDatabase.create(c, 4 * 50_000);
-            }
-            MigrationRun run = new MigrationRun(sourceCluster.rest(), endpoint(source), endpoint(target),
-                    ConnectClusterFixture.examples(), System.out);
+        try (LocalMigration migration = LocalMigration.start().withSampleRows(4 * 50_000)) {
+            LocalPostgres source = migration.source;
+            LocalPostgres target = migration.target;
+            LocalCluster sourceCluster = migration.cluster;
+            MigrationRun run = migration.run;
             try (SampleWorkload workload = SampleWorkload.start(() -> open(source), 5)) {
                 sourceCluster.rest().putConnectorConfig(SOURCE_CONNECTOR, run.sourceConfig());
                 sourceCluster.rest().awaitRunning(SOURCE_CONNECTOR, Duration.ofMinutes(2));
@@ -85,14 +81,11 @@ class ExactlyOnceIT {
 
     @Test
     void resettingTheSinkToTheStartOfItsTopicsChangesNothing() throws Exception {
-        try (LocalPostgres source = LocalPostgres.startSource(); LocalPostgres target = LocalPostgres.startTarget();
-                LocalCluster cluster = LocalCluster.start(ConnectClusterFixture.examples(),
-                        ConnectClusterFixture.pluginPath(), System.out)) {
-            try (Connection c = source.connect("postgres")) {
-                SampleDatabase.create(c, 4 * 5_000);
-            }
-            MigrationRun run = new MigrationRun(cluster.rest(), endpoint(source), endpoint(target),
-                    ConnectClusterFixture.examples(), System.out);
+        try (LocalMigration migration = LocalMigration.start().withSampleRows(4 * 5_000)) {
+            LocalPostgres source = migration.source;
+            LocalPostgres target = migration.target;
+            LocalCluster cluster = migration.cluster;
+            MigrationRun run = migration.run;
             try (SampleWorkload workload = SampleWorkload.start(() -> open(source), 2)) {
                 run.deploy();
                 awaitTransactions(workload, 500);

@@ -1,13 +1,11 @@
 package io.pg2ts.e2e;
 
 import static io.pg2ts.cli.migrate.MigrationRun.SINK_CONNECTOR;
-import static io.pg2ts.e2e.Fixtures.endpoint;
 import static io.pg2ts.e2e.Fixtures.open;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pg2ts.cli.LocalCluster;
-import io.pg2ts.cli.demo.SampleDatabase;
 import io.pg2ts.cli.demo.SampleWorkload;
 import io.pg2ts.cli.migrate.MigrationRun;
 import io.pg2ts.testsupport.LocalPostgres;
@@ -35,14 +33,10 @@ class ScaleOutIT {
 
     @Test
     void fourSinkTasksOnEightPartitionsConvergeUnderConcurrentUpdatesOfTheSameKeys() throws Exception {
-        try (LocalPostgres source = LocalPostgres.startSource(); LocalPostgres target = LocalPostgres.startTarget();
-                LocalCluster cluster = LocalCluster.start(ConnectClusterFixture.examples(),
-                        ConnectClusterFixture.pluginPath(), System.out)) {
-            try (Connection c = source.connect("postgres")) {
-                SampleDatabase.create(c, 4 * 5_000);
-            }
-            MigrationRun run = new MigrationRun(cluster.rest(), endpoint(source), endpoint(target),
-                    ConnectClusterFixture.examples(), System.out);
+        try (LocalMigration migration = LocalMigration.start().withSampleRows(4 * 5_000)) {
+            LocalPostgres source = migration.source;
+            LocalCluster cluster = migration.cluster;
+            MigrationRun run = migration.run;
             Map<String, String> sourceConfig = run.sourceConfig();
             sourceConfig.put("topic.creation.default.partitions", "8");
             Map<String, String> sinkConfig = run.sinkConfig();
