@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -34,8 +35,10 @@ final class WorkerProcess implements AutoCloseable {
     /**
      * @param group the worker group: workers of one group share connectors; each group has its
      *     own internal topics
+     * @param overrides worker properties set on top of the example's
      */
-    static WorkerProcess start(String bootstrapServers, String group, Path workDir) throws Exception {
+    static WorkerProcess start(String bootstrapServers, String group, Path workDir, Map<String, String> overrides)
+            throws Exception {
         Files.createDirectories(workDir);
         Properties props = new Properties();
         try (Reader reader = Files.newBufferedReader(ConnectClusterFixture.examples().resolve("connect-distributed.properties"))) {
@@ -50,6 +53,7 @@ final class WorkerProcess implements AutoCloseable {
         props.setProperty("listeners", "http://127.0.0.1:" + port);
         props.setProperty("rest.advertised.host.name", "127.0.0.1");
         props.setProperty("plugin.path", ConnectClusterFixture.pluginPath().toString());
+        overrides.forEach(props::setProperty);
         Path file = workDir.resolve("worker.properties");
         try (Writer writer = Files.newBufferedWriter(file)) {
             props.store(writer, "worker " + group);
