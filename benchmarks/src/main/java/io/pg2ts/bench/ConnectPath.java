@@ -123,8 +123,9 @@ final class ConnectPath implements BenchPath {
                 TopicWatch topic = TopicWatch.start(bootstrap, pair.topic())) {
             Optional<Duration> cpuAtStart = worker.cpu();
             Instant start = Instant.now();
-            rest.putConnectorConfig(pair.sinkName(), pair.sinkConfig());
-            rest.putConnectorConfig(pair.sourceName(), pair.sourceConfig());
+            Connectors configs = pair.withBootstrapServers(bootstrap);
+            rest.putConnectorConfig(configs.sinkName(), configs.sinkConfig());
+            rest.putConnectorConfig(configs.sourceName(), configs.sourceConfig());
             Duration snapshot = new TargetWatch(target, health, context.progress(), name + " snapshot")
                     .awaitEqual(start, workload.lastSeededRowVisibleSql(), context.expected().afterSnapshot(),
                             context.snapshotTimeout());

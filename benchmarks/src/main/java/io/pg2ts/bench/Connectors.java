@@ -5,6 +5,7 @@ import io.pg2ts.cli.connect.PostgresEndpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,36 @@ record Connectors(String sourceName, String sourceClass, Map<String, String> sou
     /** The topic the source writes the table's events to. */
     String topic() {
         return sourceConfig.get("topic.prefix") + ".public." + Workload.TABLE;
+    }
+
+    /** Stands for the broker's address in a config until the path knows it. */
+    static final String BOOTSTRAP_SERVERS = "${bootstrap.servers}";
+
+    /**
+     * pg2ts's source and sink as the examples configure them, with pg2ts's compact converter for
+     * keys and values instead of the worker's JSON with schemas.
+     */
+    static Connectors pg2tsCompact(Path examples, PostgresEndpoint source, PostgresEndpoint target) throws IOException {
+        Connectors pg2ts = pg2ts(examples, source, target);
+        for (Map<String, String> config : List.of(pg2ts.sourceConfig(), pg2ts.sinkConfig())) {
+            for (String converter : List.of("key.converter", "value.converter")) {
+                config.put(converter, "io.pg2ts.common.format.Pg2tsConverter");
+                config.put(converter + ".bootstrap.servers", BOOTSTRAP_SERVERS);
+            }
+        }
+        return pg2ts;
+    }
+
+    /** The configs with the broker's address in place of {@link #BOOTSTRAP_SERVERS}. */
+    Connectors withBootstrapServers(String address) {
+        return new Connectors(sourceName, sourceClass, replace(sourceConfig, address), sinkName, sinkClass,
+                replace(sinkConfig, address));
+    }
+
+    private static Map<String, String> replace(Map<String, String> config, String address) {
+        Map<String, String> result = new LinkedHashMap<>();
+        config.forEach((key, value) -> result.put(key, value.replace(BOOTSTRAP_SERVERS, address)));
+        return result;
     }
 
     /** pg2ts's source and sink exactly as the examples configure them, for one table. */

@@ -1,5 +1,7 @@
 package io.pg2ts.bench;
 
+import io.pg2ts.cli.local.LocalKafka;
+import io.pg2ts.common.format.Pg2tsConverter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.Converter;
 
 /**
  * What the Connect wire format costs per record: {@code JsonConverter} time and bytes for real
@@ -34,7 +37,9 @@ import org.apache.kafka.connect.json.JsonConverter;
  *                                          every record it read to DIR/sizes.txt
  * measure DIR...                           converter µs per record for each captured event, with
  *                                          the schema as captured, without the
- *                                          __debezium.source.column.* parameters, and without schemas
+ *                                          __debezium.source.column.* parameters, without schemas,
+ *                                          and in pg2ts's compact format (Pg2tsConverter, whose
+ *                                          schemas topic lives in a throw-away local Kafka)
  * </pre>
  *
  * Run it with the benchmark's class path:
@@ -51,8 +56,11 @@ public final class ConverterCost {
         if (args.length >= 4 && args[0].equals("capture")) {
             capture(args[1], args[2], Path.of(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 600);
         } else if (args.length >= 2 && args[0].equals("measure")) {
-            for (int i = 1; i < args.length; i++) {
-                measure(Path.of(args[i]));
+            Path kafkaDir = Files.createTempDirectory("converter-cost-kafka");
+            try (LocalKafka kafka = LocalKafka.start(kafkaDir)) {
+                for (int i = 1; i < args.length; i++) {
+                    measure(Path.of(args[i]), kafka.bootstrapServers());
+                }
             }
         } else {
             System.err.println("usage: ConverterCost capture BOOTSTRAP TOPIC DIR [SECONDS] | measure DIR...");
@@ -130,9 +138,11 @@ public final class ConverterCost {
 
     // ---- measure
 
-    private static void measure(Path dir) throws IOException {
+    private static void measure(Path dir, String bootstrapServers) throws IOException {
         JsonConverter withSchemas = converter(true);
         JsonConverter withoutSchemas = converter(false);
+        Pg2tsConverter compact = new Pg2tsConverter();
+        compact.configure(Map.of("bootstrap.servers", bootstrapServers), false);
         String topic = "t";
         System.out.printf("%s%n%-6s %-28s %8s %12s %12s%n", dir, "event", "variant", "bytes", "from µs", "to µs");
         for (String op : List.of("r", "c", "u", "d")) {
@@ -150,15 +160,24 @@ public final class ConverterCost {
             row(op, "schemas, as captured", withSchemas, topic, event.schema(), event.value());
             row(op, "schemas, no source types", withSchemas, topic, stripped, strippedValue);
             row(op, "schemas.enable=false", withoutSchemas, topic, event.schema(), event.value());
+            row(op, "pg2ts compact", compact, topic, event.schema(), event.value());
+            Pg2tsConverter freshReader = new Pg2tsConverter();
+            freshReader.configure(Map.of("bootstrap.servers", bootstrapServers), false);
+            byte[] compactWire = compact.fromConnectData(topic, event.schema(), event.value());
+            if (!freshReader.toConnectData(topic, compactWire).value().equals(event.value())) {
+                System.out.println("  (note: pg2ts compact round trip differs from the captured event)");
+            }
+            freshReader.close();
             if (!Arrays.equals(wire, withSchemas.fromConnectData(topic, event.schema(), event.value()))) {
                 System.out.println("  (note: re-serialized event differs from the captured bytes)");
             }
-            System.out.printf("  bytes: captured %d, no source types %d, schemaless %d%n", wire.length,
-                    strippedWire.length, schemalessWire.length);
+            System.out.printf("  bytes: captured %d, no source types %d, schemaless %d, pg2ts compact %d%n",
+                    wire.length, strippedWire.length, schemalessWire.length, compactWire.length);
         }
+        compact.close();
     }
 
-    private static void row(String op, String variant, JsonConverter converter, String topic, Schema schema, Object value) {
+    private static void row(String op, String variant, Converter converter, String topic, Schema schema, Object value) {
         byte[] wire = converter.fromConnectData(topic, schema, value);
         double from = nanosPerOp(() -> converter.fromConnectData(topic, schema, value));
         double to = nanosPerOp(() -> converter.toConnectData(topic, wire));
