@@ -58,9 +58,12 @@ class ExactlyOnceIT {
                 sourceCluster.rest().awaitRunning(SOURCE_CONNECTOR, Duration.ofMinutes(2));
 
                 // The sink runs in a worker of its own, in its own JVM, which is killed mid-flush.
-                // Connect commits its consumer offsets rarely here, so by the kill the target holds
+                // Every topic exists before it starts (no rebalance, at which Connect would commit)
+                // and Connect commits its consumer offsets rarely, so by the kill the target holds
                 // flushes that Connect's offsets do not cover: a sink that resumed from those would
                 // insert the keyless table's rows again.
+                await("a topic for every table", Duration.ofMinutes(2),
+                        () -> endOffsets(sourceCluster.bootstrapServers(), "pg2ts.public.").size() == SampleDatabase.TABLES.size());
                 WorkerProcess first = WorkerProcess.start(sourceCluster.bootstrapServers(), "pg2ts-sink-workers",
                         workDir.resolve("first"), RARE_CONNECT_COMMITS);
                 try (Connection t = target.connect("postgres")) {
