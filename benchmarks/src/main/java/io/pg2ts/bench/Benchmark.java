@@ -163,7 +163,7 @@ public final class Benchmark implements Callable<Integer> {
                 "pg2ts source {source} + pg2ts sink {sink} (config-examples, JSON with schemas), plain table",
                 pluginPath("pg2ts", pg2tsPlugins), worker, workerHeap,
                 (source, target) -> Connectors.pg2ts(examples, source, target)));
-        known.put("pg2ts-compact", new ConnectPath("pg2ts-compact",
+        known.put("pg2ts_compact", new ConnectPath("pg2ts_compact",
                 "pg2ts source {source} + pg2ts sink {sink} (config-examples, pg2ts compact converter: each schema sent once), plain table",
                 pluginPath("pg2ts", pg2tsPlugins), worker, workerHeap,
                 (source, target) -> Connectors.pg2tsCompact(examples, source, target)));
