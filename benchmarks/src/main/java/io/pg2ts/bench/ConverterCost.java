@@ -1,6 +1,6 @@
 package io.pg2ts.bench;
 
-import io.pg2ts.cli.local.LocalKafka;
+import io.pg2ts.testsupport.LocalKafka;
 import io.pg2ts.common.format.Pg2tsConverter;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.pg2ts.cli;
 
 import io.pg2ts.cli.connect.ConnectRestClient;
 import io.pg2ts.cli.local.LocalConnectWorker;
-import io.pg2ts.cli.local.LocalKafka;
+import io.pg2ts.testsupport.LocalKafka;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

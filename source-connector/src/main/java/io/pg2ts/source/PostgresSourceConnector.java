@@ -4,14 +4,11 @@ import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.pg2ts.common.BuildVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -35,7 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class PostgresSourceConnector extends SourceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSourceConnector.class);
-    private static final String VERSION = readVersion();
+    private static final String VERSION = BuildVersion.of(PostgresSourceConnector.class);
 
     private final PostgresConnector debezium = new PostgresConnector();
 
@@ -157,16 +154,4 @@ public final class PostgresSourceConnector extends SourceConnector {
         return values.stream().anyMatch(v -> !v.errorMessages().isEmpty());
     }
 
-    private static String readVersion() {
-        try (InputStream in = PostgresSourceConnector.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties props = new Properties();
-            props.load(in);
-            return props.getProperty("version", "unknown");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,11 +1,8 @@
 package io.pg2ts.common.format;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.pg2ts.common.BuildVersion;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.config.ConfigDef;
@@ -38,7 +35,7 @@ public class Pg2tsConverter implements Converter, Versioned {
     static final byte MAGIC = 0x50;
     static final byte VERSION = 1;
     private static final int HEADER_BYTES = 10;
-    private static final String VERSION_STRING = readVersion();
+    private static final String VERSION_STRING = BuildVersion.of(Pg2tsConverter.class);
     /**
      * A source or transform that builds a new schema object per record would otherwise grow the
      * identity map without bound (and copy it per record); past this size lookups go by equality.
@@ -88,18 +85,6 @@ public class Pg2tsConverter implements Converter, Versioned {
         return VERSION_STRING;
     }
 
-    private static String readVersion() {
-        try (InputStream in = Pg2tsConverter.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties props = new Properties();
-            props.load(in);
-            return props.getProperty("version", "unknown");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public byte[] fromConnectData(String topic, Schema schema, Object value) {

@@ -3,6 +3,9 @@ package io.pg2ts.common.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pg2ts.testsupport.LocalKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +28,11 @@ import org.junit.jupiter.api.Test;
 /** The converter against a real broker: its schemas topic is the only link between writer and reader. */
 class Pg2tsConverterKafkaTest {
 
-    private static TestKafka kafka;
+    private static LocalKafka kafka;
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = TestKafka.start();
+        kafka = LocalKafka.start(Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "kafka-"));
     }
 
     @AfterAll

@@ -1,8 +1,9 @@
-package io.pg2ts.common.format;
+package io.pg2ts.testsupport;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,21 +17,22 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A single-node KRaft broker for the converter's tests, as the CLI's LocalKafka starts one
- * (common cannot depend on the CLI, and test-support does not carry Kafka).
+ * A single-node Kafka (KRaft, broker and controller in one process) started from Kafka's own
+ * server classes, listening on 127.0.0.1. For running a migration on one machine; its log
+ * directory is thrown away with the process.
  */
-final class TestKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
 
-    private TestKafka(KafkaRaftServer server, String bootstrapServers) {
+    private LocalKafka(KafkaRaftServer server, String bootstrapServers) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
     }
 
-    static TestKafka start() throws Exception {
-        Path logDir = Files.createTempDirectory("pg2ts-kafka");
+    public static LocalKafka start(Path logDir) throws Exception {
+        Files.createDirectories(logDir);
         int brokerPort = freePort();
         int controllerPort = freePort();
         Properties props = new Properties();
@@ -43,12 +45,15 @@ final class TestKafka implements AutoCloseable {
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDir.toString());
+        props.put("num.partitions", "1");
         props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "5");
         props.put("transaction.state.log.replication.factor", "1");
         props.put("transaction.state.log.min.isr", "1");
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
-        // The converter must create its schemas topic itself.
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // Like most production clusters: the source connector creates its topics (topic.creation.*).
         props.put("auto.create.topics.enable", "false");
 
         new Formatter()
@@ -64,17 +69,20 @@ final class TestKafka implements AutoCloseable {
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
-        return new TestKafka(server, "127.0.0.1:" + brokerPort);
+        return new LocalKafka(server, "127.0.0.1:" + brokerPort);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrapServers;
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port free on this machine now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free local port", e);
         }
     }
 
