@@ -50,7 +50,8 @@ final class DemoCommand implements Callable<Integer> {
             SampleWorkload workload = SampleWorkload.start(() -> connect(source), 20);
             boolean verified;
             try (LocalCluster cluster = LocalCluster.start(options, out)) {
-                MigrationRun run = new MigrationRun(cluster.rest(), sourceEndpoint, targetEndpoint, options.examples(), out);
+                MigrationRun run = new MigrationRun(cluster.rest(), sourceEndpoint, targetEndpoint, options.examples(),
+                        cluster.bootstrapServers(), out);
                 run.deploy();
                 Instant stopWrites = Instant.now().plusSeconds(workloadSeconds);
                 boolean[] stopped = {false};

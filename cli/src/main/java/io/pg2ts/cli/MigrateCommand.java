@@ -30,6 +30,11 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--connect", paramLabel = "URL", description = "REST URL of an existing Kafka Connect cluster with the pg2ts plugins installed.")
     URI connect;
 
+    @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
+            description = "With --connect: the Kafka brokers of that cluster, which the pg2ts converter of the config "
+                    + "examples keeps its schemas in (their *.converter.bootstrap.servers).")
+    String kafka;
+
     @Option(names = "--timeout", defaultValue = "PT1H", description = "Give up when not verified after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -42,16 +47,16 @@ final class MigrateCommand implements Callable<Integer> {
         PostgresEndpoint sourceEndpoint = PostgresEndpoint.parse(source, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
         PostgresEndpoint targetEndpoint = PostgresEndpoint.parse(target, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
         if (connect != null) {
-            return migrate(new ConnectRestClient(connect), sourceEndpoint, targetEndpoint, out);
+            return migrate(new ConnectRestClient(connect), kafka, sourceEndpoint, targetEndpoint, out);
         }
         try (LocalCluster cluster = LocalCluster.start(options, out)) {
-            return migrate(cluster.rest(), sourceEndpoint, targetEndpoint, out);
+            return migrate(cluster.rest(), cluster.bootstrapServers(), sourceEndpoint, targetEndpoint, out);
         }
     }
 
-    private int migrate(ConnectRestClient rest, PostgresEndpoint sourceEndpoint, PostgresEndpoint targetEndpoint,
-            PrintStream out) throws Exception {
-        MigrationRun run = new MigrationRun(rest, sourceEndpoint, targetEndpoint, options.examples(), out);
+    private int migrate(ConnectRestClient rest, String kafkaServers, PostgresEndpoint sourceEndpoint,
+            PostgresEndpoint targetEndpoint, PrintStream out) throws Exception {
+        MigrationRun run = new MigrationRun(rest, sourceEndpoint, targetEndpoint, options.examples(), kafkaServers, out);
         run.deploy();
         return run.awaitVerified(() -> true, timeout) ? 0 : 1;
     }

@@ -44,6 +44,10 @@ final class ConnectClusterFixture implements AutoCloseable {
         return new ConnectClusterFixture(cluster);
     }
 
+    String bootstrapServers() {
+        return cluster.kafka().bootstrapServers();
+    }
+
     ConnectRestClient rest() {
         return new ConnectRestClient(URI.create(cluster.endpointForResource("")));
     }

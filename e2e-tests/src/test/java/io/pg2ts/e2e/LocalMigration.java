@@ -23,7 +23,7 @@ final class LocalMigration implements AutoCloseable {
         this.target = target;
         this.cluster = cluster;
         this.run = new MigrationRun(cluster.rest(), Fixtures.endpoint(source), Fixtures.endpoint(target),
-                ConnectClusterFixture.examples(), System.out);
+                ConnectClusterFixture.examples(), cluster.bootstrapServers(), System.out);
     }
 
     static LocalMigration start() throws Exception {

@@ -53,7 +53,7 @@ class MigrationIT {
                 SampleDatabase.create(c, 4 * SEED_ROWS_PER_TABLE);
             }
             MigrationRun run = new MigrationRun(connect.rest(), endpoint(source), endpoint(target),
-                    ConnectClusterFixture.examples(), System.out);
+                    ConnectClusterFixture.examples(), connect.bootstrapServers(), System.out);
 
             long writesBeforeDeploy;
             long writesWhenSnapshotLanded;

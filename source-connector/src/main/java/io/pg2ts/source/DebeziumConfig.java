@@ -28,6 +28,9 @@ import java.util.stream.Collectors;
  *       microsecond counts;</li>
  *   <li>{@code include.unknown.datatypes=true}: columns of types Debezium does not know (extension
  *       types) are carried, not silently dropped;</li>
+ *   <li>{@code extended.headers.enabled=false}: no {@code __debezium.context.*} headers (connector
+ *       name, task id) on every record; they cost about 90 bytes and three header objects per row
+ *       and say nothing the topic name does not;</li>
  *   <li>{@code tombstones.on.delete=true}: a delete is followed by a tombstone, so compacted topics
  *       forget deleted keys;</li>
  *   <li>{@code schema.exclude.list}, only when every table is captured: system and TimescaleDB
@@ -85,6 +88,7 @@ public final class DebeziumConfig {
         props.put("interval.handling.mode", "string");
         props.put("include.unknown.datatypes", "true");
         props.put("tombstones.on.delete", "true");
+        props.put("extended.headers.enabled", "false");
 
         props.putAll(config.passThrough());
         return props;

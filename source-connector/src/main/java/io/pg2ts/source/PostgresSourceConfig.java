@@ -106,6 +106,14 @@ public final class PostgresSourceConfig extends AbstractConfig {
             + "way. Keep false during a migration: a dropped slot forces a new snapshot on restart. Useful for tests.";
     public static final boolean SLOT_DROP_ON_STOP_DEFAULT = false;
 
+    public static final String MAX_UNACKNOWLEDGED_RECORDS_CONFIG = "max.unacknowledged.records";
+    public static final String MAX_UNACKNOWLEDGED_RECORDS_DOC = "Records the task has handed to Kafka Connect that "
+            + "Kafka has not yet acknowledged. At this bound the task reads no more changes until Kafka catches up. "
+            + "Connect holds each such record in the worker's heap (a few kB with its schema) until Kafka "
+            + "acknowledges it, and the producer's buffer.memory alone does not bound that when records are small "
+            + "on the wire (the pg2ts converter): this bound keeps the worker's heap small whatever the converter.";
+    public static final int MAX_UNACKNOWLEDGED_RECORDS_DEFAULT = 10_000;
+
     /** PostgreSQL's limit on identifier and slot names, in bytes. */
     static final int MAX_NAME_BYTES = 63;
 
@@ -248,6 +256,9 @@ public final class PostgresSourceConfig extends AbstractConfig {
                 Importance.LOW, SNAPSHOT_MAX_THREADS_DOC, ADVANCED_GROUP, ++order, Width.SHORT, "Snapshot threads");
         def.define(SLOT_DROP_ON_STOP_CONFIG, Type.BOOLEAN, SLOT_DROP_ON_STOP_DEFAULT,
                 Importance.LOW, SLOT_DROP_ON_STOP_DOC, ADVANCED_GROUP, ++order, Width.SHORT, "Drop slot on stop");
+        def.define(MAX_UNACKNOWLEDGED_RECORDS_CONFIG, Type.INT, MAX_UNACKNOWLEDGED_RECORDS_DEFAULT, Range.atLeast(1),
+                Importance.LOW, MAX_UNACKNOWLEDGED_RECORDS_DOC, ADVANCED_GROUP, ++order, Width.SHORT,
+                "Unacknowledged records");
         return def;
     }
 
@@ -362,6 +373,10 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
     public boolean slotDropOnStop() {
         return slotDropOnStop;
+    }
+
+    public int maxUnacknowledgedRecords() {
+        return getInt(MAX_UNACKNOWLEDGED_RECORDS_CONFIG);
     }
 
     /** The {@code debezium.*} properties, prefix removed. */

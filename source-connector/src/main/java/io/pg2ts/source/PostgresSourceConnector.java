@@ -3,7 +3,6 @@ package io.pg2ts.source;
 import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
-import io.debezium.connector.postgresql.PostgresConnectorTask;
 import io.pg2ts.common.BuildVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +34,7 @@ public final class PostgresSourceConnector extends SourceConnector {
     private static final String VERSION = BuildVersion.of(PostgresSourceConnector.class);
 
     private final PostgresConnector debezium = new PostgresConnector();
+    private int maxUnacknowledgedRecords = PostgresSourceConfig.MAX_UNACKNOWLEDGED_RECORDS_DEFAULT;
 
     @Override
     public String version() {
@@ -46,6 +46,7 @@ public final class PostgresSourceConnector extends SourceConnector {
         PostgresSourceConfig config = new PostgresSourceConfig(props);
         Map<String, String> debeziumProps = DebeziumConfig.taskProperties(config);
         debezium.start(debeziumProps);
+        maxUnacknowledgedRecords = config.maxUnacknowledgedRecords();
         LOG.info("pg2ts source {}: database {} on {}:{}, slot {}, publication {}, {}, snapshot mode {}",
                 config.connectorName(), config.dbname(), config.hostname(), config.port(), config.slotName(),
                 config.publicationName(), config.tableIncludeList().isEmpty() ? "all user tables"
@@ -59,12 +60,18 @@ public final class PostgresSourceConnector extends SourceConnector {
 
     @Override
     public Class<? extends Task> taskClass() {
-        return PostgresConnectorTask.class;
+        return PostgresSourceTask.class;
     }
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return debezium.taskConfigs(1);
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (Map<String, String> debeziumConfig : debezium.taskConfigs(1)) {
+            Map<String, String> config = new LinkedHashMap<>(debeziumConfig);
+            config.put(PostgresSourceTask.MAX_UNACKNOWLEDGED_PROPERTY, Integer.toString(maxUnacknowledgedRecords));
+            configs.add(config);
+        }
+        return configs;
     }
 
     @Override

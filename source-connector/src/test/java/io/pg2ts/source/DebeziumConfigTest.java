@@ -50,7 +50,8 @@ class DebeziumConfigTest {
                 Map.entry("decimal.handling.mode", "precise"),
                 Map.entry("interval.handling.mode", "string"),
                 Map.entry("include.unknown.datatypes", "true"),
-                Map.entry("tombstones.on.delete", "true")));
+                Map.entry("tombstones.on.delete", "true"),
+                Map.entry("extended.headers.enabled", "false")));
     }
 
     @Test

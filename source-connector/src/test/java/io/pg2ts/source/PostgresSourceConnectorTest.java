@@ -20,10 +20,13 @@ class PostgresSourceConnectorTest {
 
         List<Map<String, String>> configs = connector.taskConfigs(8);
 
-        assertThat(connector.taskClass()).isEqualTo(PostgresConnectorTask.class);
+        assertThat(connector.taskClass()).isEqualTo(PostgresSourceTask.class);
+        assertThat(PostgresConnectorTask.class).isAssignableFrom(connector.taskClass());
         assertThat(configs).hasSize(1);
         assertThat(configs.get(0)).containsEntry("plugin.name", "pgoutput")
-                .containsEntry("slot.name", "pg2ts_orders_migration");
+                .containsEntry("slot.name", "pg2ts_orders_migration")
+                .containsEntry("extended.headers.enabled", "false")
+                .containsEntry(PostgresSourceTask.MAX_UNACKNOWLEDGED_PROPERTY, "10000");
         connector.stop();
     }
 

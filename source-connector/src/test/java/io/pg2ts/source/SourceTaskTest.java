@@ -83,6 +83,72 @@ class SourceTaskTest {
         }
     }
 
+    @Test
+    void readsNoMoreWhileMaxUnacknowledgedRecordsAreOutstandingThenResumesOnAcknowledgement() throws Exception {
+        try (LocalPostgres source = LocalPostgres.startSource()) {
+            source.createDatabase(DB);
+            source.execute(DB, "CREATE TABLE public.items (id bigint PRIMARY KEY, name varchar(40), price numeric(10, 2))",
+                    "INSERT INTO public.items SELECT g, 'n' || g, g FROM generate_series(1, 30) g");
+            Map<String, String> props = TestConfigs.forServer(source, DB);
+            props.put("name", "smoke");
+            props.put("topic.prefix", "smoke");
+            props.put("table.include.list", "public.items");
+            props.put("slot.drop.on.stop", "true");
+            props.put("max.unacknowledged.records", "4");
+            props.put("debezium.max.batch.size", "4");
+
+            PostgresSourceConnector connector = new PostgresSourceConnector();
+            connector.start(props);
+            Map<String, String> taskConfig = connector.taskConfigs(1).get(0);
+            PostgresSourceTask task = (PostgresSourceTask) connector.taskClass().getDeclaredConstructor().newInstance();
+            task.initialize(new NoOffsetsContext(taskConfig));
+            task.start(taskConfig);
+            try {
+                List<SourceRecord> held = new ArrayList<>();
+                Instant firstDeadline = Instant.now().plus(DEADLINE);
+                while (held.isEmpty()) {
+                    assertThat(Instant.now()).as("first snapshot records").isBefore(firstDeadline);
+                    List<SourceRecord> first = task.poll();
+                    if (first != null) {
+                        held.addAll(first);
+                    }
+                }
+                Instant quietUntil = Instant.now().plusSeconds(3);
+                while (Instant.now().isBefore(quietUntil)) {
+                    List<SourceRecord> more = task.poll();
+                    if (more != null) {
+                        held.addAll(more);
+                    }
+                }
+                // One poll may return a whole batch (here 4) once the bound is not yet reached.
+                assertThat(held).as("records handed out before any acknowledgement").hasSizeBetween(1, 7);
+                assertThat(task.unacknowledged()).isEqualTo(held.size());
+
+                List<SourceRecord> all = new ArrayList<>(held);
+                for (SourceRecord record : held) {
+                    task.commitRecord(record, null);
+                }
+                Instant deadline = Instant.now().plus(DEADLINE);
+                while (all.stream().filter(r -> r.topic().equals(TOPIC)).count() < 30) {
+                    assertThat(Instant.now()).as("all 30 rows once acknowledged").isBefore(deadline);
+                    List<SourceRecord> batch = task.poll();
+                    if (batch != null) {
+                        assertThat(task.unacknowledged()).isLessThanOrEqualTo(4 + 4 - 1);
+                        all.addAll(batch);
+                        for (SourceRecord record : batch) {
+                            task.commitRecord(record, null);
+                        }
+                    }
+                }
+                assertThat(all).filteredOn(r -> r.topic().equals(TOPIC))
+                        .extracting(r -> ((Struct) r.key()).get("id")).doesNotHaveDuplicates().hasSize(30);
+            } finally {
+                task.stop();
+                connector.stop();
+            }
+        }
+    }
+
     /** Polls the task until the records of the table's topic satisfy the condition, or fails at the deadline. */
     private static List<SourceRecord> pollUntil(SourceTask task, Predicate<List<SourceRecord>> done)
             throws InterruptedException {

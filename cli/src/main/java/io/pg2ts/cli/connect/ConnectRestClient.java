@@ -46,6 +46,11 @@ public final class ConnectRestClient {
         return JSON.readTree(send("GET", "connectors/" + encode(name) + "/tasks", null));
     }
 
+    /** {@code DELETE /connectors/{name}}: stops the connector and forgets its config. */
+    public void delete(String name) throws IOException, InterruptedException {
+        send("DELETE", "connectors/" + encode(name), null);
+    }
+
     /** {@code PUT /connectors/{name}/stop}: stops the connector and its tasks, keeping its config. */
     public void stop(String name) throws IOException, InterruptedException {
         send("PUT", "connectors/" + encode(name) + "/stop", null);

@@ -34,6 +34,26 @@ public final class ConnectorConfigs {
         return result;
     }
 
+    /**
+     * The config with every converter's {@code bootstrap.servers} (the pg2ts converter keeps its
+     * schemas in a topic, and Connect passes a converter only its own prefixed settings) pointed at
+     * these brokers. A config without such a setting comes back unchanged.
+     */
+    public static Map<String, String> withKafka(Map<String, String> config, String bootstrapServers) {
+        Map<String, String> result = new LinkedHashMap<>(config);
+        result.replaceAll((key, value) -> needsKafka(key) ? bootstrapServers : value);
+        return result;
+    }
+
+    /** Whether the config has a converter that needs the Kafka brokers' addresses. */
+    public static boolean needsKafka(Map<String, String> config) {
+        return config.keySet().stream().anyMatch(ConnectorConfigs::needsKafka);
+    }
+
+    private static boolean needsKafka(String key) {
+        return key.endsWith(".converter.bootstrap.servers");
+    }
+
     /** A sink connector config pointed at this database. */
     public static Map<String, String> withTarget(Map<String, String> config, PostgresEndpoint target) {
         Map<String, String> result = new LinkedHashMap<>(config);

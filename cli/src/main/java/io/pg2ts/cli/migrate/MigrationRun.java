@@ -33,11 +33,18 @@ public final class MigrationRun {
     private final PostgresEndpoint source;
     private final PostgresEndpoint target;
     private final Path examples;
+    private final String kafka;
     private final PrintStream out;
 
+    /**
+     * @param kafka the Kafka brokers of the Connect cluster ({@code host:port,...}), for converters
+     *     that keep state in Kafka (the pg2ts converter's schemas topic); null when not known, which
+     *     is an error only when the examples use such a converter
+     */
     public MigrationRun(ConnectRestClient connect, PostgresEndpoint source, PostgresEndpoint target, Path examples,
-            PrintStream out) {
+            String kafka, PrintStream out) {
         this.connect = connect;
+        this.kafka = kafka;
         this.source = source;
         this.target = target;
         this.examples = examples;
@@ -90,14 +97,28 @@ public final class MigrationRun {
         }
     }
 
-    /** The source example pointed at the source database. */
+    /** The source example pointed at the source database and the Kafka brokers. */
     public Map<String, String> sourceConfig() throws Exception {
-        return ConnectorConfigs.withSource(ConnectorConfigs.load(examples.resolve("source.json")), source);
+        return withKafka("source.json",
+                ConnectorConfigs.withSource(ConnectorConfigs.load(examples.resolve("source.json")), source));
     }
 
-    /** The sink example pointed at the target database. */
+    /** The sink example pointed at the target database and the Kafka brokers. */
     public Map<String, String> sinkConfig() throws Exception {
-        return ConnectorConfigs.withTarget(ConnectorConfigs.load(examples.resolve("sink.json")), target);
+        return withKafka("sink.json",
+                ConnectorConfigs.withTarget(ConnectorConfigs.load(examples.resolve("sink.json")), target));
+    }
+
+    private Map<String, String> withKafka(String file, Map<String, String> config) {
+        if (!ConnectorConfigs.needsKafka(config)) {
+            return config;
+        }
+        if (kafka == null) {
+            throw new IllegalArgumentException(examples.resolve(file) + " sets a converter's bootstrap.servers "
+                    + "(the pg2ts converter keeps its schemas in Kafka): pass --kafka host:port with the brokers of the "
+                    + "Connect cluster, or set the converters of that file to Connect's JsonConverter");
+        }
+        return ConnectorConfigs.withKafka(config, kafka);
     }
 
     private String slotName() throws Exception {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Date;
@@ -130,7 +131,7 @@ final class CompactCodec {
             }
             case STRUCT -> {
                 Struct struct = (Struct) value;
-                if (struct.schema() != schema && !struct.schema().equals(schema)) {
+                if (!sameSchema(struct.schema(), schema)) {
                     throw new FieldError("Struct schema does not match " + describe(schema), null);
                 }
                 for (Field field : schema.fields()) {
@@ -145,6 +146,31 @@ final class CompactCodec {
             }
             default -> throw new FieldError("Unsupported schema type " + schema.type(), null);
         }
+    }
+
+    /**
+     * Struct schemas known equal to the field schema they were written under, by identity. Debezium
+     * builds a record's nested structs (its {@code source} block) with schema instances equal to,
+     * not the same as, the envelope's field schema, and a deep {@code equals} per record cost a
+     * tenth of the converter's time. Copy on write: new pairs are rare, lookups lock-free.
+     */
+    private static volatile Map<Schema, Schema> knownEqual = new IdentityHashMap<>();
+    private static final int MAX_KNOWN_EQUAL = 4096;
+
+    private static boolean sameSchema(Schema actual, Schema expected) {
+        if (actual == expected || knownEqual.get(actual) == expected) {
+            return true;
+        }
+        if (!actual.equals(expected)) {
+            return false;
+        }
+        synchronized (CompactCodec.class) {
+            Map<Schema, Schema> copy = knownEqual.size() >= MAX_KNOWN_EQUAL ? new IdentityHashMap<>()
+                    : new IdentityHashMap<>(knownEqual);
+            copy.put(actual, expected);
+            knownEqual = copy;
+        }
+        return true;
     }
 
     private static long zigzag(long v) {

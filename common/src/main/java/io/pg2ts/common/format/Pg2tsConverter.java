@@ -96,7 +96,7 @@ public class Pg2tsConverter implements Converter, Versioned {
                     + " has none (schemaless data: use JsonConverter with schemas.enable=false)");
         }
         long id = idOf(schema);
-        CompactCodec.Output out = new CompactCodec.Output(256);
+        CompactCodec.Output out = new CompactCodec.Output(512);
         out.writeByte(MAGIC);
         out.writeByte(VERSION);
         out.writeLongBe(id);
