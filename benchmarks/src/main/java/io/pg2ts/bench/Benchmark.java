@@ -49,13 +49,21 @@ public final class Benchmark implements Callable<Integer> {
             description = "Multiplies rows, inserts, updates and deletes: 0.01 for a quick run (default ${DEFAULT-VALUE}).")
     double scale;
 
-    @Option(names = "--paths", defaultValue = "copy,native,debezium,pg2ts", split = ",",
-            description = "Paths to run, in this order: copy, native, debezium, pg2ts (default ${DEFAULT-VALUE}).")
+    @Option(names = "--paths", defaultValue = "copy,native,debezium,debezium_avro,pg2ts_json,pg2ts_avro,pg2ts", split = ",",
+            description = "Paths to run, in this order: copy, native, debezium, debezium_avro, pg2ts_json, pg2ts_avro, pg2ts "
+                    + "(default ${DEFAULT-VALUE}).")
     List<String> paths;
 
     @Option(names = "--worker-heap", defaultValue = "512m",
             description = "-Xmx of the Connect worker JVM of the Kafka paths (default ${DEFAULT-VALUE}).")
     String workerHeap;
+
+    @Option(names = "--backlog", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "After the streaming phase of a Kafka path, measure its sink alone draining every event of "
+                    + "both phases from Kafka into an empty target, in a fresh worker (default ${DEFAULT-VALUE}; "
+                    + "--no-backlog skips it). Not on the Avro paths: their schema ids live in the first worker's "
+                    + "memory.")
+    boolean backlog;
 
     @Option(names = "--examples", defaultValue = "config-examples",
             description = "pg2ts's config examples: source.json, sink.json, connect-distributed.properties (default ${DEFAULT-VALUE}).")
@@ -158,15 +166,25 @@ public final class Benchmark implements Callable<Integer> {
         known.put("debezium", new ConnectPath("debezium",
                 "Debezium PostgreSQL source {source} + Debezium JDBC sink {sink} (upsert, batch 5,000, reduction buffer, "
                         + "UNNEST inserts, JSON with schemas), plain table",
-                pluginPath("debezium", debeziumPlugins), worker, workerHeap, Connectors::debezium));
+                pluginPath("debezium", debeziumPlugins), worker, workerHeap, backlog, Connectors::debezium));
+        known.put("debezium_avro", new ConnectPath("debezium_avro",
+                "Debezium PostgreSQL source {source} + Debezium JDBC sink {sink} (as above, Avro in Confluent's wire "
+                        + "format), plain table",
+                pluginPath("debezium", debeziumPlugins), worker, workerHeap, false, Connectors::debeziumAvro));
+        known.put("pg2ts_avro", new ConnectPath("pg2ts_avro",
+                "pg2ts source {source} + pg2ts sink {sink} (config-examples with Avro in Confluent's wire format), "
+                        + "plain table",
+                pluginPath("pg2ts", pg2tsPlugins), worker, workerHeap, false,
+                (source, target) -> Connectors.pg2tsAvro(examples, source, target)));
         known.put("pg2ts", new ConnectPath("pg2ts",
-                "pg2ts source {source} + pg2ts sink {sink} (config-examples, JSON with schemas), plain table",
-                pluginPath("pg2ts", pg2tsPlugins), worker, workerHeap,
+                "pg2ts source {source} + pg2ts sink {sink} (config-examples: pg2ts converter, each schema sent once), "
+                        + "plain table",
+                pluginPath("pg2ts", pg2tsPlugins), worker, workerHeap, backlog,
                 (source, target) -> Connectors.pg2ts(examples, source, target)));
-        known.put("pg2ts_compact", new ConnectPath("pg2ts_compact",
-                "pg2ts source {source} + pg2ts sink {sink} (config-examples, pg2ts compact converter: each schema sent once), plain table",
-                pluginPath("pg2ts", pg2tsPlugins), worker, workerHeap,
-                (source, target) -> Connectors.pg2tsCompact(examples, source, target)));
+        known.put("pg2ts_json", new ConnectPath("pg2ts_json",
+                "pg2ts source {source} + pg2ts sink {sink} (config-examples with JSON with schemas), plain table",
+                pluginPath("pg2ts", pg2tsPlugins), worker, workerHeap, backlog,
+                (source, target) -> Connectors.pg2tsJson(examples, source, target)));
         return known;
     }
 

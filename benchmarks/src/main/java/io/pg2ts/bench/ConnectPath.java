@@ -36,13 +36,15 @@ final class ConnectPath implements BenchPath {
     private final Path workerProperties;
     private final String workerHeap;
     private final ConnectorsFactory connectors;
+    private final boolean backlog;
 
     /**
      * @param labelTemplate the row's label, where {@code {source}} and {@code {sink}} become the
      *     connector versions the worker reports
      */
     ConnectPath(String name, String labelTemplate, Path pluginPath, Path workerProperties, String workerHeap,
-            ConnectorsFactory connectors) {
+            boolean backlog, ConnectorsFactory connectors) {
+        this.backlog = backlog;
         this.name = name;
         this.labelTemplate = labelTemplate;
         this.pluginPath = pluginPath;
@@ -74,8 +76,15 @@ final class ConnectPath implements BenchPath {
                     pluginPath.toAbsolutePath().toString(), heapFile.toAbsolutePath().toString());
             try (ChildJvm worker = ChildJvm.start("worker", workerJvmOptions(), workerArgs, dir, Duration.ofMinutes(3))) {
                 measure(context, result, pair, broker.address(), worker);
+                // Gone from the cluster's config topic, so the backlog's worker runs only its sink.
+                ConnectRestClient rest = new ConnectRestClient(URI.create(worker.address()));
+                rest.delete(pair.sourceName());
+                rest.delete(pair.sinkName());
             } finally {
                 HeapWatermark.read(heapFile, "-Xmx" + workerHeap).ifPresent(result::heap);
+            }
+            if (backlog && result.streaming().isPresent()) {
+                measureBacklog(context, result, broker.address(), dir);
             }
         } finally {
             // Some GB of change events per run: gone once the broker is.
@@ -143,6 +152,52 @@ final class ConnectPath implements BenchPath {
                             context.streamingTimeout());
             result.streaming(new PathResult.Phase(workload.changes(), streaming, cpuSince(worker, cpuAtMix),
                     topic.sinceReachingCurrentSize(mixStart)));
+        }
+    }
+
+    /**
+     * The sink alone against a backlog: every event of both phases (some millions) already in
+     * Kafka, a new sink connector (its own consumer group, so from the first offset) in a fresh
+     * worker JVM with the same heap bound, applying into an empty target database. Its heap
+     * watermark is the sink's alone; its rate is what the sink applies when nothing else runs.
+     */
+    private void measureBacklog(BenchContext context, PathResult result, String bootstrap, Path dir) throws Exception {
+        String database = Servers.targetDatabase(name) + "_backlog";
+        Path heapFile = dir.resolve("worker-backlog-heap.properties");
+        context.servers().createTargetDatabase(database);
+        try {
+            Connectors pair = connectors.create(endpoint(context.servers().source(), Servers.sourceDatabase(name)),
+                    endpoint(context.servers().target(), database)).withBootstrapServers(bootstrap);
+            String sinkName = pair.sinkName() + "-backlog";
+            List<String> workerArgs = List.of("worker", workerProperties.toAbsolutePath().toString(), bootstrap,
+                    pluginPath.toAbsolutePath().toString(), heapFile.toAbsolutePath().toString());
+            Optional<PathResult.Phase> phase = Optional.empty();
+            try (ChildJvm worker = ChildJvm.start("worker-backlog", workerJvmOptions(), workerArgs, dir,
+                    Duration.ofMinutes(3));
+                    Connection target = context.servers().target().connect(database)) {
+                ConnectRestClient rest = new ConnectRestClient(URI.create(worker.address()));
+                TargetWatch.HealthCheck health = () -> {
+                    if (!worker.isAlive()) {
+                        throw new IllegalStateException(worker.exitReason());
+                    }
+                    ConnectRestClient.failIfFailed(sinkName, rest.status(sinkName));
+                };
+                Optional<Duration> cpuAtStart = worker.cpu();
+                Instant start = Instant.now();
+                rest.putConnectorConfig(sinkName, pair.sinkConfig());
+                Duration elapsed = new TargetWatch(target, health, context.progress(), name + " backlog")
+                        .awaitEqual(start, context.workload().lastTransactionVisibleSql(),
+                                context.expected().afterStreaming(),
+                                context.snapshotTimeout().plus(context.streamingTimeout()));
+                phase = Optional.of(new PathResult.Phase(context.workload().rows() + context.workload().changes(),
+                        elapsed, cpuSince(worker, cpuAtStart), Optional.empty()));
+                rest.delete(sinkName);
+            } finally {
+                Optional<PathResult.Heap> heap = HeapWatermark.read(heapFile, "-Xmx" + workerHeap);
+                phase.ifPresent(p -> result.backlog(p, heap));
+            }
+        } finally {
+            context.servers().dropTargetDatabase(database);
         }
     }
 

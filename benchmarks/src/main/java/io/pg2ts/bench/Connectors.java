@@ -24,18 +24,40 @@ record Connectors(String sourceName, String sourceClass, Map<String, String> sou
     static final String BOOTSTRAP_SERVERS = "${bootstrap.servers}";
 
     /**
-     * pg2ts's source and sink as the examples configure them, with pg2ts's compact converter for
-     * keys and values instead of the worker's JSON with schemas.
+     * pg2ts's source and sink as the examples configure them, but with Connect's JsonConverter and
+     * inline schemas for keys and values, the converter Debezium's path uses.
      */
-    static Connectors pg2tsCompact(Path examples, PostgresEndpoint source, PostgresEndpoint target) throws IOException {
+    static Connectors pg2tsJson(Path examples, PostgresEndpoint source, PostgresEndpoint target) throws IOException {
         Connectors pg2ts = pg2ts(examples, source, target);
         for (Map<String, String> config : List.of(pg2ts.sourceConfig(), pg2ts.sinkConfig())) {
+            config.keySet().removeIf(key -> key.startsWith("key.converter") || key.startsWith("value.converter"));
             for (String converter : List.of("key.converter", "value.converter")) {
-                config.put(converter, "io.pg2ts.common.format.Pg2tsConverter");
-                config.put(converter + ".bootstrap.servers", BOOTSTRAP_SERVERS);
+                config.put(converter, "org.apache.kafka.connect.json.JsonConverter");
+                config.put(converter + ".schemas.enable", "true");
             }
         }
         return pg2ts;
+    }
+
+    /**
+     * pg2ts's source and sink as the examples configure them, but with Avro in Confluent's wire
+     * format for keys and values ({@link AvroConverters}).
+     */
+    static Connectors pg2tsAvro(Path examples, PostgresEndpoint source, PostgresEndpoint target) throws IOException {
+        return withAvro(pg2ts(examples, source, target));
+    }
+
+    /** Debezium's source and JDBC sink as {@link #debezium} configures them, with Avro for keys and values. */
+    static Connectors debeziumAvro(PostgresEndpoint source, PostgresEndpoint target) {
+        return withAvro(debezium(source, target));
+    }
+
+    private static Connectors withAvro(Connectors pair) {
+        for (Map<String, String> config : List.of(pair.sourceConfig(), pair.sinkConfig())) {
+            config.keySet().removeIf(key -> key.startsWith("key.converter") || key.startsWith("value.converter"));
+            AvroConverters.apply(config);
+        }
+        return pair;
     }
 
     /** The configs with the broker's address in place of {@link #BOOTSTRAP_SERVERS}. */
@@ -50,13 +72,16 @@ record Connectors(String sourceName, String sourceClass, Map<String, String> sou
         return result;
     }
 
-    /** pg2ts's source and sink exactly as the examples configure them, for one table. */
+    /**
+     * pg2ts's source and sink exactly as the examples configure them (the pg2ts converter, its
+     * schemas topic on the path's broker), for one table.
+     */
     static Connectors pg2ts(Path examples, PostgresEndpoint source, PostgresEndpoint target) throws IOException {
-        Map<String, String> sourceConfig = ConnectorConfigs.withSource(ConnectorConfigs.load(examples.resolve("source.json")),
-                source);
+        Map<String, String> sourceConfig = ConnectorConfigs.withKafka(ConnectorConfigs.withSource(
+                ConnectorConfigs.load(examples.resolve("source.json")), source), BOOTSTRAP_SERVERS);
         sourceConfig.put("table.include.list", "public." + Workload.TABLE);
-        Map<String, String> sinkConfig = ConnectorConfigs.withTarget(ConnectorConfigs.load(examples.resolve("sink.json")),
-                target);
+        Map<String, String> sinkConfig = ConnectorConfigs.withKafka(ConnectorConfigs.withTarget(
+                ConnectorConfigs.load(examples.resolve("sink.json")), target), BOOTSTRAP_SERVERS);
         return new Connectors("pg2ts-source", sourceConfig.get("connector.class"), sourceConfig,
                 "pg2ts-sink", sinkConfig.get("connector.class"), sinkConfig);
     }

@@ -42,6 +42,8 @@ final class PathResult {
     private Phase snapshot;
     private Phase streaming;
     private Heap heap;
+    private Phase backlog;
+    private Heap backlogHeap;
     private String failure;
     private final List<String> notes = new ArrayList<>();
 
@@ -74,6 +76,13 @@ final class PathResult {
 
     PathResult streaming(Phase phase) {
         this.streaming = phase;
+        return this;
+    }
+
+    /** The sink alone, in a worker of its own, applying every event of both phases from Kafka. */
+    PathResult backlog(Phase phase, Optional<Heap> heap) {
+        this.backlog = phase;
+        this.backlogHeap = heap.orElse(null);
         return this;
     }
 
@@ -110,6 +119,14 @@ final class PathResult {
 
     Optional<Heap> heap() {
         return Optional.ofNullable(heap);
+    }
+
+    Optional<Phase> backlog() {
+        return Optional.ofNullable(backlog);
+    }
+
+    Optional<Heap> backlogHeap() {
+        return Optional.ofNullable(backlogHeap);
     }
 
     Optional<String> failure() {

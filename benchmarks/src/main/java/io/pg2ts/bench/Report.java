@@ -18,7 +18,13 @@ import java.util.function.Function;
 final class Report {
 
     private static final String NONE = "—";
-    private static final List<String> RATIO_ORDER = List.of("debezium", "copy", "native");
+    /** The ratios reported, when both paths ran: mine, theirs, what makes them comparable. */
+    private static final List<String[]> RATIOS = List.of(
+            new String[] {"pg2ts", "debezium", " (each as recommended)"},
+            new String[] {"pg2ts_json", "debezium", " (both JSON with schemas)"},
+            new String[] {"pg2ts_avro", "debezium_avro", " (both Avro, Confluent wire format)"},
+            new String[] {"pg2ts", "copy", ""},
+            new String[] {"pg2ts", "native", ""});
 
     private final String machine;
     private final Workload workload;
@@ -50,17 +56,18 @@ final class Report {
                     .append(" | ").append(rate(r, PathResult::streaming, !r.name().equals("copy"))).append(" |\n");
         }
 
-        Optional<PathResult> pg2ts = find("pg2ts");
-        if (pg2ts.isPresent() && results.size() > 1) {
-            out.append("\n| pg2ts ÷ | snapshot | streaming |\n|---|---:|---:|\n");
-            List<PathResult> others = results.stream().filter(r -> r != pg2ts.get())
-                    .sorted(Comparator.comparingInt(r -> RATIO_ORDER.indexOf(r.name()) < 0 ? 99 : RATIO_ORDER.indexOf(r.name())))
-                    .toList();
-            for (PathResult other : others) {
-                out.append("| ").append(other.name()).append(" | ")
-                        .append(ratio(pg2ts.get(), other, PathResult::snapshot)).append(" | ")
-                        .append(ratio(pg2ts.get(), other, PathResult::streaming)).append(" |\n");
+        StringBuilder ratios = new StringBuilder();
+        for (String[] pair : RATIOS) {
+            Optional<PathResult> mine = find(pair[0]);
+            Optional<PathResult> theirs = find(pair[1]);
+            if (mine.isPresent() && theirs.isPresent()) {
+                ratios.append("| ").append(pair[0]).append(" ÷ ").append(pair[1]).append(pair[2]).append(" | ")
+                        .append(ratio(mine.get(), theirs.get(), PathResult::snapshot)).append(" | ")
+                        .append(ratio(mine.get(), theirs.get(), PathResult::streaming)).append(" |\n");
             }
+        }
+        if (!ratios.isEmpty()) {
+            out.append("\n| ratio | snapshot | streaming |\n|---|---:|---:|\n").append(ratios);
         }
 
         out.append("\n| path | snapshot s | streaming s | into Kafka rows/s (snapshot, streaming) "
@@ -75,6 +82,25 @@ final class Report {
                     .append(" | ").append(r.heap().map(h -> mebibytes(h.maxAfterGcBytes()) + " / "
                             + mebibytes(h.peakBytes()) + " (" + h.limit() + ")").orElse(NONE))
                     .append(" |\n");
+        }
+        List<PathResult> backlogs = results.stream().filter(r -> r.backlog().isPresent()).toList();
+        if (!backlogs.isEmpty()) {
+            out.append("\nthe sink alone, from a backlog: every event of both phases already in Kafka, a new sink in a "
+                    + "fresh worker (same heap bound) applying them into an empty target\n\n"
+                    + "| path | events | s | events/s | worker CPU µs/event | worker heap max after GC / peak (limit) |\n"
+                    + "|---|---:|---:|---:|---:|---|\n");
+            for (PathResult r : backlogs) {
+                PathResult.Phase p = r.backlog().orElseThrow();
+                out.append("| ").append(r.name())
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", p.rows()))
+                        .append(" | ").append(seconds(p.elapsed()))
+                        .append(" | ").append(significant(p.rowsPerSecond()))
+                        .append(" | ").append(p.workerCpuMicrosPerRow().map(v -> String.format(Locale.ROOT, "%.0f", v))
+                                .orElse(NONE))
+                        .append(" | ").append(r.backlogHeap().map(h -> mebibytes(h.maxAfterGcBytes()) + " / "
+                                + mebibytes(h.peakBytes()) + " (" + h.limit() + ")").orElse(NONE))
+                        .append(" |\n");
+            }
         }
         for (PathResult r : results) {
             r.notes().forEach(note -> out.append("- ").append(r.name()).append(": ").append(note).append('\n'));

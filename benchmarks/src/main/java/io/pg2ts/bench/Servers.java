@@ -105,6 +105,16 @@ final class Servers implements AutoCloseable {
         target.execute(targetDatabase(path), Workload.CREATE_TABLE);
     }
 
+    /** An empty target database with the workload's table, for a second sink of a path. */
+    void createTargetDatabase(String database) throws SQLException {
+        target.createDatabase(database);
+        target.execute(database, Workload.CREATE_TABLE);
+    }
+
+    void dropTargetDatabase(String database) throws SQLException {
+        dropDatabase(target, database);
+    }
+
     /** Drops the path's databases and the replication slots left on its source database. */
     void dropPathDatabases(String path) throws SQLException, InterruptedException {
         dropSlots(sourceDatabase(path));
