@@ -27,7 +27,12 @@ final class LocalMigration implements AutoCloseable {
     }
 
     static LocalMigration start() throws Exception {
-        LocalPostgres source = LocalPostgres.startSource();
+        return start(LocalPostgres.DEFAULT_MAJOR);
+    }
+
+    /** With a source server of this PostgreSQL major version ({@link LocalPostgres#startSource(String)}). */
+    static LocalMigration start(String sourceMajor) throws Exception {
+        LocalPostgres source = LocalPostgres.startSource(sourceMajor);
         LocalPostgres target = null;
         try {
             target = LocalPostgres.startTarget();

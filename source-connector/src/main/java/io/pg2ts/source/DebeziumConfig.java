@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  *   <li>{@code extended.headers.enabled=false}: no {@code __debezium.context.*} headers (connector
  *       name, task id) on every record; they cost about 90 bytes and three header objects per row
  *       and say nothing the topic name does not;</li>
+ *   <li>{@code converters=pg2ts} with {@link ExactTextConverter}: the types Debezium's own conversion
+ *       changes or fails on travel as PostgreSQL's text of the value;</li>
  *   <li>{@code tombstones.on.delete=true}: a delete is followed by a tombstone, so compacted topics
  *       forget deleted keys;</li>
  *   <li>{@code schema.exclude.list}, only when every table is captured: system and TimescaleDB
@@ -89,6 +91,8 @@ public final class DebeziumConfig {
         props.put("include.unknown.datatypes", "true");
         props.put("tombstones.on.delete", "true");
         props.put("extended.headers.enabled", "false");
+        props.put("converters", "pg2ts");
+        props.put("pg2ts.type", ExactTextConverter.class.getName());
 
         props.putAll(config.passThrough());
         return props;

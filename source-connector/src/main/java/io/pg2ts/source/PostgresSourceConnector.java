@@ -4,6 +4,7 @@ import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.pg2ts.common.BuildVersion;
+import io.pg2ts.common.TableId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class PostgresSourceConnector extends SourceConnector {
 
     private final PostgresConnector debezium = new PostgresConnector();
     private int maxUnacknowledgedRecords = PostgresSourceConfig.MAX_UNACKNOWLEDGED_RECORDS_DEFAULT;
+    private String tableIncludeList = "";
 
     @Override
     public String version() {
@@ -47,6 +49,7 @@ public final class PostgresSourceConnector extends SourceConnector {
         Map<String, String> debeziumProps = DebeziumConfig.taskProperties(config);
         debezium.start(debeziumProps);
         maxUnacknowledgedRecords = config.maxUnacknowledgedRecords();
+        tableIncludeList = String.join(",", config.tableIncludeList().stream().map(TableId::quoted).toList());
         LOG.info("pg2ts source {}: database {} on {}:{}, slot {}, publication {}, {}, snapshot mode {}",
                 config.connectorName(), config.dbname(), config.hostname(), config.port(), config.slotName(),
                 config.publicationName(), config.tableIncludeList().isEmpty() ? "all user tables"
@@ -69,6 +72,7 @@ public final class PostgresSourceConnector extends SourceConnector {
         for (Map<String, String> debeziumConfig : debezium.taskConfigs(1)) {
             Map<String, String> config = new LinkedHashMap<>(debeziumConfig);
             config.put(PostgresSourceTask.MAX_UNACKNOWLEDGED_PROPERTY, Integer.toString(maxUnacknowledgedRecords));
+            config.put(PostgresSourceTask.TABLE_INCLUDE_PROPERTY, tableIncludeList);
             configs.add(config);
         }
         return configs;

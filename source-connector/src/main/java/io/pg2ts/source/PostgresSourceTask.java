@@ -5,11 +5,18 @@ import io.debezium.connector.postgresql.PostgresConnectorTask;
 import io.debezium.connector.postgresql.PostgresOffsetContext;
 import io.debezium.connector.postgresql.PostgresPartition;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
+import io.pg2ts.common.TableId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public class PostgresSourceTask extends PostgresConnectorTask {
 
+    /** The task property carrying the connector's table.include.list, in pg2ts's form. */
+    static final String TABLE_INCLUDE_PROPERTY = "pg2ts.table.include.list";
+
     /** The task property carrying {@link PostgresSourceConfig#maxUnacknowledgedRecords()}. */
     static final String MAX_UNACKNOWLEDGED_PROPERTY = "pg2ts.max.unacknowledged.records";
 
@@ -48,7 +58,40 @@ public class PostgresSourceTask extends PostgresConnectorTask {
             maxUnacknowledged = Integer.parseInt(bound);
         }
         LOG.info("pg2ts source task: at most {} records unacknowledged by Kafka", maxUnacknowledged);
-        return super.start(config);
+        return super.start(withSnapshotSelects(config));
+    }
+
+    /** The config with {@link SnapshotSelects}' overrides for the captured tables, read from the source's catalog. */
+    private static Configuration withSnapshotSelects(Configuration config) {
+        Map<String, String> props = config.asMap();
+        String include = props.getOrDefault(TABLE_INCLUDE_PROPERTY, "");
+        List<TableId> tables = include.isBlank() ? List.of()
+                : Arrays.stream(include.split(",")).map(String::strip).map(TableId::parse).toList();
+        Map<String, String> tls = new HashMap<>();
+        props.forEach((key, value) -> {
+            if (key.startsWith("database.ssl") && !key.equals("database.sslmode")) {
+                tls.put(key.substring("database.".length()), value);
+            }
+        });
+        Map<String, String> selects;
+        try (Connection connection = SourceDatabaseCheck.connect(props.get("database.hostname"),
+                Integer.parseInt(props.getOrDefault("database.port", "5432")), props.get("database.dbname"),
+                props.get("database.user"), props.get("database.password"), props.get("database.sslmode"), tls,
+                "pg2ts source")) {
+            selects = SnapshotSelects.properties(connection, tables, props);
+        } catch (SQLException e) {
+            throw new ConnectException("pg2ts source: could not read the column types of the captured tables from "
+                    + props.get("database.dbname") + " on " + props.get("database.hostname") + ": " + e.getMessage()
+                    + " (SQLState " + e.getSQLState() + ")", e);
+        }
+        if (selects.isEmpty()) {
+            return config;
+        }
+        LOG.info("pg2ts source task: the snapshot reads {} table(s) with columns as PostgreSQL text: {}",
+                selects.size() - 1, selects.get(SnapshotSelects.OVERRIDES));
+        Configuration.Builder builder = config.edit();
+        selects.forEach(builder::with);
+        return builder.build();
     }
 
     @Override

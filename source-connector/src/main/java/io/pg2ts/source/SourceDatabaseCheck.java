@@ -21,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -76,25 +77,36 @@ final class SourceDatabaseCheck {
 
     /** A connection as the connector's role, with pg2ts's short timeouts. */
     static Connection connect(PostgresSourceConfig config) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", config.user());
-        props.setProperty("password", config.password().value());
-        props.setProperty("sslmode", config.sslMode());
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", Integer.toString(QUERY_TIMEOUT_SECONDS));
-        props.setProperty("ApplicationName", "pg2ts validate");
-        // The TLS material Debezium will use, so that verify-ca/verify-full are checked as the task connects.
+        Map<String, String> tls = new HashMap<>();
         for (String key : List.of("sslrootcert", "sslcert", "sslkey", "sslpassword", "sslfactory")) {
             String value = config.passThrough().get("database." + key);
             if (value != null) {
-                props.setProperty(key, value);
+                tls.put(key, value);
             }
         }
-        String host = config.hostname().contains(":") && !config.hostname().startsWith("[")
-                ? "[" + config.hostname() + "]" : config.hostname();
-        String url = "jdbc:postgresql://" + host + ":" + config.port() + "/"
-                + URLEncoder.encode(config.dbname(), StandardCharsets.UTF_8);
+        return connect(config.hostname(), config.port(), config.dbname(), config.user(), config.password().value(),
+                config.sslMode(), tls, "pg2ts validate");
+    }
+
+    /**
+     * A connection with pg2ts's short timeouts.
+     *
+     * @param tls further pgjdbc TLS properties (sslrootcert, sslcert, ...)
+     */
+    static Connection connect(String hostname, int port, String dbname, String user, String password, String sslMode,
+            Map<String, String> tls, String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password == null ? "" : password);
+        props.setProperty("sslmode", sslMode == null ? "prefer" : sslMode);
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("socketTimeout", Integer.toString(QUERY_TIMEOUT_SECONDS));
+        props.setProperty("ApplicationName", applicationName);
+        // The TLS material Debezium will use, so that verify-ca/verify-full are checked as the task connects.
+        tls.forEach(props::setProperty);
+        String host = hostname.contains(":") && !hostname.startsWith("[") ? "[" + hostname + "]" : hostname;
+        String url = "jdbc:postgresql://" + host + ":" + port + "/" + URLEncoder.encode(dbname, StandardCharsets.UTF_8);
         // The driver directly rather than DriverManager, which may not see drivers of a Connect plugin's class loader.
         Connection connection = new org.postgresql.Driver().connect(url, props);
         if (connection == null) {

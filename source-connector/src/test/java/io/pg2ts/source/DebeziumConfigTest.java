@@ -51,7 +51,9 @@ class DebeziumConfigTest {
                 Map.entry("interval.handling.mode", "string"),
                 Map.entry("include.unknown.datatypes", "true"),
                 Map.entry("tombstones.on.delete", "true"),
-                Map.entry("extended.headers.enabled", "false")));
+                Map.entry("extended.headers.enabled", "false"),
+                Map.entry("converters", "pg2ts"),
+                Map.entry("pg2ts.type", "io.pg2ts.source.ExactTextConverter")));
     }
 
     @Test

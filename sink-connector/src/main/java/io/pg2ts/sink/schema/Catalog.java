@@ -45,6 +45,22 @@ public final class Catalog {
         return read;
     }
 
+    /**
+     * The type to cast a text value to before it is assigned to the column. An explicit cast to
+     * plain {@code bit} or {@code character} means length 1 and would cut the value silently; the
+     * unbounded {@code bit varying} and {@code bpchar} keep it whole, and the assignment to the
+     * column then pads it or fails on a value too long.
+     */
+    static String unsizedCastType(String castType) {
+        return switch (castType) {
+            case "bit" -> "bit varying";
+            case "bit[]" -> "bit varying[]";
+            case "character" -> "bpchar";
+            case "character[]" -> "bpchar[]";
+            default -> castType;
+        };
+    }
+
     private static TableMetadata read(Connection connection, TableId table) throws SQLException {
         List<TargetColumn> columns = new ArrayList<>();
         Map<Integer, String> primaryKey = new TreeMap<>();
@@ -54,8 +70,7 @@ public final class Catalog {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String castType = rs.getString(3);
-                    // An explicit cast to plain "bit" means bit(1) and would cut the value.
-                    castType = castType.equals("bit") ? "bit varying" : castType.equals("bit[]") ? "bit varying[]" : castType;
+                    castType = unsizedCastType(castType);
                     columns.add(new TargetColumn(rs.getString(1), rs.getString(2), castType, rs.getBoolean(4),
                             rs.getBoolean(5), rs.getBoolean(6)));
                     int keyPosition = rs.getInt(7);

@@ -6,10 +6,12 @@ import io.pg2ts.sink.sql.ColumnDefinition;
 import io.pg2ts.sink.sql.PostgresDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -109,7 +111,7 @@ public final class TargetTables {
         List<ColumnDefinition> columns = new ArrayList<>();
         for (Field field : shape.columns()) {
             boolean notNull = !field.schema().isOptional() || shape.keyNames().contains(field.name());
-            columns.add(new ColumnDefinition(field.name(), TypeMapping.sqlType(field.schema()), notNull));
+            columns.add(new ColumnDefinition(field.name(), columnType(connection, table, field), notNull));
         }
         try (Statement s = connection.createStatement()) {
             if (!catalog.schemaExists(connection, table.schema())) {
@@ -122,11 +124,55 @@ public final class TargetTables {
                 shape.keyed() ? "primary key (" + String.join(", ", shape.keyNames()) + ")" : "no primary key");
     }
 
+    /**
+     * The column's type: the source column's own when it is built in; a type of the source's that
+     * is not built in (an enum, a domain, a composite, an extension's type such as hstore or
+     * citext) when the target has a type of that name, else an error saying to create it first;
+     * without a source type, one derived from the record schema.
+     */
+    private static String columnType(Connection connection, TableId table, Field field) throws SQLException {
+        String builtIn = TypeMapping.fromSourceType(field.schema());
+        if (builtIn != null) {
+            return builtIn;
+        }
+        String sourceType = TypeMapping.sourceTypeName(field.schema());
+        if (sourceType == null || sourceType.isBlank()) {
+            return TypeMapping.fromConnect(field.schema());
+        }
+        boolean array = sourceType.startsWith("_");
+        String element = array ? sourceType.substring(1) : sourceType;
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT format_type(t.oid, NULL) FROM pg_type t "
+                + "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE lower(t.typname) = lower(?) "
+                + "AND t.typtype IN ('b', 'c', 'd', 'e', 'r', 'm') AND t.typisdefined "
+                + "AND n.nspname NOT LIKE 'pg_toast%' ORDER BY n.nspname = 'pg_catalog' DESC, 1")) {
+            ps.setString(1, element);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            throw new ConnectException("Column " + field.name() + " of " + table.quoted() + " has the source type "
+                    + sourceType.toLowerCase(Locale.ROOT) + ", which the target database does not have: create "
+                    + "the type (or the extension that provides it) on the target first, as pg2ts schema does, then "
+                    + "restart the sink task");
+        }
+        if (found.size() > 1 && !found.get(0).equals(element.toLowerCase(Locale.ROOT))) {
+            throw new ConnectException("Column " + field.name() + " of " + table.quoted() + " has the source type "
+                    + sourceType + ", and the target has several types of that name (" + String.join(", ", found)
+                    + "): create the table on the target yourself, with the type you mean");
+        }
+        return found.get(0) + (array ? "[]" : "");
+    }
+
     // New columns are nullable: rows already in the table have no value for them.
     private void addColumns(Connection connection, TableId table, List<Field> fields) throws SQLException {
         try (Statement s = connection.createStatement()) {
             for (Field field : fields) {
-                s.execute(PostgresDialect.addColumn(table, new ColumnDefinition(field.name(), TypeMapping.sqlType(field.schema()), false)));
+                s.execute(PostgresDialect.addColumn(table,
+                        new ColumnDefinition(field.name(), columnType(connection, table, field), false)));
             }
         }
         catalog.forget(table);

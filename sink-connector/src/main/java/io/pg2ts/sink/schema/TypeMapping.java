@@ -28,7 +28,13 @@ public final class TypeMapping {
         return sourceType != null ? sourceType : fromConnect(schema);
     }
 
-    static String fromSourceType(Schema schema) {
+    /** The source column's type name as the source propagated it, or null. */
+    public static String sourceTypeName(Schema schema) {
+        return parameter(schema, PgText.SOURCE_TYPE_PARAMETER);
+    }
+
+    /** The built-in PostgreSQL type of the source column, or null when it has none or is not built in. */
+    public static String fromSourceType(Schema schema) {
         String name = parameter(schema, PgText.SOURCE_TYPE_PARAMETER);
         if (name == null) {
             return null;
@@ -70,7 +76,7 @@ public final class TypeMapping {
         return length != null && length > 0 && length <= max ? type + "(" + length + ")" : unsized;
     }
 
-    static String fromConnect(Schema schema) {
+    public static String fromConnect(Schema schema) {
         String name = schema.name();
         if (name != null) {
             switch (name) {
