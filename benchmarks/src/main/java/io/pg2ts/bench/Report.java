@@ -20,7 +20,8 @@ final class Report {
     private static final String NONE = "—";
     /** The ratios reported, when both paths ran: mine, theirs, what makes them comparable. */
     private static final List<String[]> RATIOS = List.of(
-            new String[] {"pg2ts", "debezium", " (each as recommended)"},
+            new String[] {"pg2ts", "debezium", " (pg2ts as recommended; Debezium with JSON with schemas)"},
+            new String[] {"pg2ts", "debezium_avro", " (pg2ts as recommended; Debezium with Avro)"},
             new String[] {"pg2ts_json", "debezium", " (both JSON with schemas)"},
             new String[] {"pg2ts_avro", "debezium_avro", " (both Avro, Confluent wire format)"},
             new String[] {"pg2ts", "copy", ""},
