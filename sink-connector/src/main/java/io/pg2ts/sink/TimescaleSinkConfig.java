@@ -2,6 +2,7 @@ package io.pg2ts.sink;
 
 import io.pg2ts.common.TableId;
 import io.pg2ts.sink.record.TableNameFormat;
+import io.pg2ts.sink.schema.HypertableSpec;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -66,6 +67,23 @@ public final class TimescaleSinkConfig extends AbstractConfig {
             + "field the table does not have. When false, such a record fails the task.";
     public static final boolean AUTO_EVOLVE_DEFAULT = true;
 
+    public static final String HYPERTABLES_CONFIG = HypertableSpec.TABLES_CONFIG;
+    public static final String HYPERTABLES_DOC = "Target tables (schema.table, comma-separated) the sink makes "
+            + "TimescaleDB hypertables before their first row lands: a table it creates right after creating it, an "
+            + "existing empty plain table at its first batch. Per table: hypertable.<table>.time.column (required), "
+            + "hypertable.<table>.chunk.interval (a PostgreSQL interval; default TimescaleDB's, 7 days), "
+            + "hypertable.<table>.partitioning.column and hypertable.<table>.partitions (an optional space dimension), "
+            + "hypertable.<table>.create.default.indexes (default true). Needs the timescaledb extension on the "
+            + "target. TimescaleDB requires every primary key and unique index of a hypertable to contain the time "
+            + "column.";
+    public static final String HYPERTABLES_DEFAULT = "";
+
+    public static final String HYPERTABLES_MIGRATE_DATA_CONFIG = "hypertables.migrate.data";
+    public static final String HYPERTABLES_MIGRATE_DATA_DOC = "Convert an existing plain table listed in hypertables "
+            + "that already holds rows, moving them into chunks (create_hypertable's migrate_data: it locks the table "
+            + "and takes long on large ones). When false, such a table stops the task with a message.";
+    public static final boolean HYPERTABLES_MIGRATE_DATA_DEFAULT = false;
+
     public static final String BATCH_MAX_ROWS_CONFIG = "batch.max.rows";
     public static final String BATCH_MAX_ROWS_DOC = "Changes a task holds in memory before it writes them to the "
             + "target in one transaction. Repeated changes of one key count once, as only the last is kept.";
@@ -117,6 +135,10 @@ public final class TimescaleSinkConfig extends AbstractConfig {
                     Importance.MEDIUM, AUTO_CREATE_DOC, TABLES_GROUP, 2, Width.SHORT, "Create missing tables")
             .define(AUTO_EVOLVE_CONFIG, Type.BOOLEAN, AUTO_EVOLVE_DEFAULT,
                     Importance.MEDIUM, AUTO_EVOLVE_DOC, TABLES_GROUP, 3, Width.SHORT, "Add missing columns")
+            .define(HYPERTABLES_CONFIG, Type.STRING, HYPERTABLES_DEFAULT,
+                    Importance.MEDIUM, HYPERTABLES_DOC, TABLES_GROUP, 4, Width.LONG, "Hypertables")
+            .define(HYPERTABLES_MIGRATE_DATA_CONFIG, Type.BOOLEAN, HYPERTABLES_MIGRATE_DATA_DEFAULT,
+                    Importance.LOW, HYPERTABLES_MIGRATE_DATA_DOC, TABLES_GROUP, 5, Width.SHORT, "Convert tables with rows")
             .define(BATCH_MAX_ROWS_CONFIG, Type.INT, BATCH_MAX_ROWS_DEFAULT, Range.atLeast(1),
                     Importance.MEDIUM, BATCH_MAX_ROWS_DOC, BATCHING_GROUP, 1, Width.SHORT, "Maximum rows per batch")
             .define(BATCH_MAX_BYTES_CONFIG, Type.LONG, BATCH_MAX_BYTES_DEFAULT, Range.atLeast(1024),
@@ -148,6 +170,8 @@ public final class TimescaleSinkConfig extends AbstractConfig {
     private final boolean toleratesAllErrors;
     private final String connectorName;
     private final String taskId;
+    private final Map<TableId, HypertableSpec> hypertables;
+    private final boolean hypertablesMigrateData;
 
     public TimescaleSinkConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
@@ -157,6 +181,12 @@ public final class TimescaleSinkConfig extends AbstractConfig {
         tableNameFormat = TableNameFormat.parse(getString(TABLE_NAME_FORMAT_CONFIG));
         autoCreate = getBoolean(AUTO_CREATE_CONFIG);
         autoEvolve = getBoolean(AUTO_EVOLVE_CONFIG);
+        HypertableSpec.Parsed parsed = HypertableSpec.parse(props);
+        if (!parsed.problems().isEmpty()) {
+            throw new ConfigException(String.join("; ", parsed.problems()));
+        }
+        hypertables = parsed.specs();
+        hypertablesMigrateData = getBoolean(HYPERTABLES_MIGRATE_DATA_CONFIG);
         batchMaxRows = getInt(BATCH_MAX_ROWS_CONFIG);
         batchMaxBytes = getLong(BATCH_MAX_BYTES_CONFIG);
         batchLinger = Duration.ofMillis(getLong(BATCH_LINGER_MS_CONFIG));
@@ -193,6 +223,15 @@ public final class TimescaleSinkConfig extends AbstractConfig {
 
     public boolean autoEvolve() {
         return autoEvolve;
+    }
+
+    /** The tables to make hypertables, by target table. */
+    public Map<TableId, HypertableSpec> hypertables() {
+        return hypertables;
+    }
+
+    public boolean hypertablesMigrateData() {
+        return hypertablesMigrateData;
     }
 
     public int batchMaxRows() {

@@ -1,5 +1,7 @@
 package io.pg2ts.sink;
 
+import io.pg2ts.sink.schema.HypertableSpec;
+import io.pg2ts.sink.schema.TargetTables;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -67,6 +69,10 @@ public final class TimescaleSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
+        HypertableSpec.Parsed hypertables = HypertableSpec.parse(connectorConfigs);
+        ConfigValue hypertablesValue = result.configValues().stream()
+                .filter(v -> v.name().equals(TimescaleSinkConfig.HYPERTABLES_CONFIG)).findFirst().orElseThrow();
+        hypertables.problems().forEach(hypertablesValue::addErrorMessage);
         boolean valid = result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
         if (!valid) {
             return result;
@@ -75,6 +81,11 @@ public final class TimescaleSinkConnector extends SinkConnector {
         try (Connection c = TargetConnection.open(config.connectionUrl(), config.connectionUser(),
                 config.connectionPassword().value(), "pg2ts-sink")) {
             log.debug("Validation connected to {}", TargetConnection.hostAndPort(config.connectionUrl()));
+            if (!config.hypertables().isEmpty() && !TargetTables.hasTimescale(c)) {
+                hypertablesValue.addErrorMessage("The target database has no timescaledb extension, which the "
+                        + "hypertables " + config.hypertables().keySet() + " need: CREATE EXTENSION timescaledb there "
+                        + "(TimescaleDB installed on the server), or leave hypertables empty for plain tables");
+            }
         } catch (SQLException e) {
             TargetConnection.Problem problem = TargetConnection.problem(e, config.connectionUrl(), config.connectionUser());
             for (ConfigValue value : result.configValues()) {

@@ -67,21 +67,51 @@ public final class ChangeApplier {
             applyInOrder(writer, columns, batch.inOrder());
             return;
         }
-        requireMatchingKey(target, shape);
+        boolean bySourceKey = requireMatchingKey(target, shape);
         List<Change> upserts = batch.upserts();
         if (writer.copy && batch.insertsOnly() && !copyConflicts.contains(target.table())) {
-            copyOrUpsert(writer, columns, upserts, shape.keyNames());
+            copyOrUpsert(writer, columns, upserts, shape, bySourceKey);
             return;
         }
         List<Change> deletes = batch.deletes();
         if (!deletes.isEmpty()) {
             deleteByKey(writer, shape, deletes);
         }
-        upsert(writer, columns, upserts, shape.keyNames());
+        if (bySourceKey) {
+            replaceBySourceKey(writer, shape, columns, upserts);
+        } else {
+            upsert(writer, columns, upserts, shape.keyNames());
+        }
+    }
+
+    /**
+     * Upserts into a table whose primary key is the record key plus more columns (a hypertable's
+     * time column): the rows of those source keys are deleted, whatever their time, and the new
+     * versions inserted, so a source key never has two versions and a row that moves in time
+     * leaves its old chunk. An update that left TOAST values out cannot be written this way.
+     */
+    private static void replaceBySourceKey(Writer writer, RecordShape shape, Columns columns, List<Change> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        for (Change row : rows) {
+            if (row.unavailable() != null && !row.unavailable().isEmpty()) {
+                throw new ConnectException("Target table " + writer.target.table().quoted() + " has primary key ("
+                        + String.join(", ", writer.target.primaryKey()) + "), more than the records' key ("
+                        + String.join(", ", shape.keyNames()) + "), so the sink replaces rows by key; an update that "
+                        + "left unchanged TOAST values out cannot be replaced without them: set REPLICA IDENTITY FULL "
+                        + "on the source table, so updates carry every value");
+            }
+        }
+        AppliedRows deleted = new AppliedRows();
+        deleteByKey(new Writer(writer.connection, writer.target, deleted, false), shape, rows);
+        write(writer, columns, rows, null);
     }
 
     // The savepoint keeps a failed COPY from failing the transaction, so the rows can be upserted instead.
-    private void copyOrUpsert(Writer writer, Columns columns, List<Change> rows, List<String> keyNames) throws SQLException {
+    private void copyOrUpsert(Writer writer, Columns columns, List<Change> rows, RecordShape shape,
+            boolean bySourceKey) throws SQLException {
         Savepoint savepoint = writer.connection.setSavepoint();
         AppliedRows copied = new AppliedRows();
         try {
@@ -101,7 +131,11 @@ public final class ChangeApplier {
         copyConflicts.add(writer.target.table());
         log.info("Inserts into {} met rows that are already there; the task upserts into it from now on",
                 writer.target.table().quoted());
-        upsert(writer, columns, rows, keyNames);
+        if (bySourceKey) {
+            replaceBySourceKey(writer, shape, columns, rows);
+        } else {
+            upsert(writer, columns, rows, shape.keyNames());
+        }
     }
 
     private static void upsert(Writer writer, Columns columns, List<Change> rows, List<String> keyNames) throws SQLException {
@@ -119,13 +153,25 @@ public final class ChangeApplier {
         }
     }
 
-    private static void requireMatchingKey(TableMetadata target, RecordShape shape) {
-        if (!new HashSet<>(target.primaryKey()).equals(new HashSet<>(shape.keyNames()))) {
+    /**
+     * @return whether rows are replaced by the record key: the target's primary key is the record
+     *     key plus further columns (the time column a hypertable's key must hold)
+     * @throws ConnectException when the primary key does not hold the record key
+     */
+    private static boolean requireMatchingKey(TableMetadata target, RecordShape shape) {
+        Set<String> primaryKey = new HashSet<>(target.primaryKey());
+        Set<String> recordKey = new HashSet<>(shape.keyNames());
+        if (primaryKey.size() > recordKey.size() && primaryKey.containsAll(recordKey)) {
+            return true;
+        }
+        if (!primaryKey.equals(recordKey)) {
             throw new ConnectException("Target table " + target.table().quoted() + " has "
                     + (target.primaryKey().isEmpty() ? "no primary key" : "primary key (" + String.join(", ", target.primaryKey()) + ")")
                     + " but the records are keyed by (" + String.join(", ", shape.keyNames())
-                    + "); upserts need a primary key on exactly the record key columns");
+                    + "); upserts need a primary key on exactly the record key columns (or those and a "
+                    + "hypertable's time column)");
         }
+        return false;
     }
 
     private static void deleteByKey(Writer writer, RecordShape shape, List<Change> deletes) throws SQLException {

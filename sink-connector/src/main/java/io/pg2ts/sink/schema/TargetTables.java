@@ -10,8 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -30,15 +33,134 @@ public final class TargetTables {
     private final Catalog catalog;
     private final boolean autoCreate;
     private final boolean autoEvolve;
+    private final Map<TableId, HypertableSpec> hypertables;
+    private final boolean migrateData;
+    private final Set<TableId> hypertablesChecked = new HashSet<>();
 
     public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve) {
+        this(catalog, autoCreate, autoEvolve, Map.of(), false);
+    }
+
+    /**
+     * @param hypertables the tables to make hypertables before their first row
+     * @param migrateData whether a listed plain table with rows is converted with them
+     */
+    public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve, Map<TableId, HypertableSpec> hypertables,
+            boolean migrateData) {
         this.catalog = catalog;
         this.autoCreate = autoCreate;
         this.autoEvolve = autoEvolve;
+        this.hypertables = Map.copyOf(hypertables);
+        this.migrateData = migrateData;
     }
 
-    /** @return the table, holding a column for every field of {@code shape} */
+    /**
+     * @return the table, holding a column for every field of {@code shape}, and a hypertable when
+     *     the options list it
+     */
     public TableMetadata prepare(Connection connection, TableId table, RecordShape shape) throws SQLException {
+        TableMetadata metadata = prepareColumns(connection, table, shape);
+        if (hypertables.containsKey(table) && !hypertablesChecked.contains(table)) {
+            ensureHypertable(connection, hypertables.get(table));
+            hypertablesChecked.add(table);
+            metadata = catalog.table(connection, table);
+        }
+        return metadata;
+    }
+
+    /**
+     * Makes the table a hypertable unless it is one: an empty table always, one with rows only with
+     * {@code hypertables.migrate.data}. Inside the caller's transaction, so the first rows and the
+     * conversion commit together.
+     */
+    private void ensureHypertable(Connection connection, HypertableSpec spec) throws SQLException {
+        TableId table = spec.table();
+        if (isHypertable(connection, table)) {
+            log.info("Table {} is a hypertable already", table.quoted());
+            return;
+        }
+        lockDdl(connection);
+        if (isHypertable(connection, table)) {
+            return;
+        }
+        requireTimeColumnInUniqueIndexes(connection, spec);
+        boolean hasRows;
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + table.quoted() + ")")) {
+            rs.next();
+            hasRows = rs.getBoolean(1);
+        }
+        if (hasRows && !migrateData) {
+            throw new ConnectException("Target table " + table.quoted() + " is a plain table with rows, and "
+                    + HypertableSpec.TABLES_CONFIG + " lists it: set hypertables.migrate.data=true to convert it with its "
+                    + "rows (create_hypertable with migrate_data, which locks the table while it copies them), convert "
+                    + "it yourself, or empty it");
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute(spec.createSql(hasRows));
+        } catch (SQLException e) {
+            throw new ConnectException("Could not make " + table.quoted() + " a hypertable on time column "
+                    + spec.timeColumn() + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + "). TimescaleDB "
+                    + "needs the time column NOT NULL and in every primary key and unique index of the table; fix the "
+                    + "table or the hypertable options of " + table, e);
+        }
+        catalog.forget(table);
+        log.info("Made {} a hypertable on {}{}{}", table.quoted(), spec.timeColumn(),
+                spec.chunkInterval() == null ? "" : ", chunks of " + spec.chunkInterval(),
+                spec.partitioningColumn() == null ? "" : ", " + spec.partitions() + " partitions by " + spec.partitioningColumn());
+    }
+
+    /** TimescaleDB refuses a unique index without the time column; say which ones and the ways out. */
+    private static void requireTimeColumnInUniqueIndexes(Connection connection, HypertableSpec spec) throws SQLException {
+        List<String> offending = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT i.indexrelid::regclass::text, "
+                + "pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = ?::regclass AND i.indisunique "
+                + "AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attname = ? "
+                + "AND a.attnum = ANY (i.indkey::int2[])) ORDER BY 1")) {
+            ps.setString(1, spec.table().quoted());
+            ps.setString(2, spec.timeColumn());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    offending.add(rs.getString(1) + " (" + rs.getString(2) + ")");
+                }
+            }
+        }
+        if (!offending.isEmpty()) {
+            throw new ConnectException("Target table " + spec.table().quoted() + " cannot become a hypertable on "
+                    + spec.timeColumn() + ": TimescaleDB requires the time column in every primary key and unique "
+                    + "index, and these lack it: " + String.join("; ", offending) + ". Add " + spec.timeColumn()
+                    + " to them (for the primary key the sink then applies by the source key), drop them, or let "
+                    + "the sink create the table, or remove the table from " + HypertableSpec.TABLES_CONFIG);
+        }
+    }
+
+    private static boolean isHypertable(Connection connection, TableId table) throws SQLException {
+        if (!hasTimescale(connection)) {
+            throw new ConnectException("Target table " + table.quoted() + " is listed in " + HypertableSpec.TABLES_CONFIG
+                    + ", but the target database has no timescaledb extension: CREATE EXTENSION timescaledb there, "
+                    + "or remove the table from " + HypertableSpec.TABLES_CONFIG);
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM timescaledb_information.hypertables "
+                + "WHERE hypertable_schema = ? AND hypertable_name = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    /** Whether the database has the timescaledb extension. */
+    public static boolean hasTimescale(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
+    private TableMetadata prepareColumns(Connection connection, TableId table, RecordShape shape) throws SQLException {
         TableMetadata metadata = catalog.table(connection, table);
         if (metadata != null && missingColumns(metadata, shape).isEmpty()) {
             return metadata;
@@ -117,7 +239,7 @@ public final class TargetTables {
             if (!catalog.schemaExists(connection, table.schema())) {
                 s.execute(PostgresDialect.createSchema(table.schema()));
             }
-            s.execute(PostgresDialect.createTable(table, columns, shape.keyNames()));
+            s.execute(PostgresDialect.createTable(table, columns, primaryKey(table, shape)));
         }
         catalog.forget(table);
         log.info("Created table {} with {} columns and {}", table.quoted(), columns.size(),
@@ -165,6 +287,21 @@ public final class TargetTables {
                     + "): create the table on the target yourself, with the type you mean");
         }
         return found.get(0) + (array ? "[]" : "");
+    }
+
+    /**
+     * The record key, and for a hypertable whose time column the key lacks, the key and the time
+     * column: TimescaleDB requires it in every primary key. The sink then applies such a table by
+     * the record key (ChangeApplier), so a source key still has one row.
+     */
+    private List<String> primaryKey(TableId table, RecordShape shape) {
+        HypertableSpec spec = hypertables.get(table);
+        if (spec == null || !shape.keyed() || shape.keyNames().contains(spec.timeColumn())) {
+            return shape.keyNames();
+        }
+        List<String> key = new ArrayList<>(shape.keyNames());
+        key.add(spec.timeColumn());
+        return key;
     }
 
     // New columns are nullable: rows already in the table have no value for them.

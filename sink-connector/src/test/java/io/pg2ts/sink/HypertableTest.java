@@ -1,0 +1,238 @@
+package io.pg2ts.sink;
+
+import static io.pg2ts.sink.testing.DebeziumSchemas.sourceType;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pg2ts.sink.testing.DebeziumTable;
+import io.pg2ts.sink.testing.RecordingContext;
+import io.pg2ts.sink.testing.TargetDatabase;
+import io.pg2ts.testsupport.LocalTimescale;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Hypertables made by the sink, against a real TimescaleDB (the PGlite-based test server, which
+ * serves one connection at a time: every check runs after the task has stopped and closed its own).
+ */
+class HypertableTest {
+
+    @RegisterExtension
+    static final TargetDatabase plainTarget = new TargetDatabase();
+
+    private static LocalTimescale timescale;
+
+    private static final Schema TS = sourceType(SchemaBuilder.string(), "TIMESTAMPTZ", null, null).build();
+    private static final Schema DEVICE = Schema.INT32_SCHEMA;
+    private static final Schema VALUE = sourceType(SchemaBuilder.float64().optional(), "FLOAT8", null, null).build();
+
+    @BeforeAll
+    static void startTimescale() {
+        timescale = LocalTimescale.start();
+    }
+
+    @AfterAll
+    static void stopTimescale() {
+        timescale.close();
+    }
+
+    @Test
+    void aListedTableBecomesAHypertableWithItsTimeColumnAndChunkIntervalBeforeItsFirstRow() throws Exception {
+        DebeziumTable readings = DebeziumTable.builder("metrics", "readings")
+                .key("device", DEVICE).key("ts", TS).column("v", VALUE).build();
+
+        put(Map.of("hypertables", "metrics.readings",
+                        "hypertable.metrics.readings.time.column", "ts",
+                        "hypertable.metrics.readings.chunk.interval", "1 day"),
+                List.of(readings.read(1, "2024-01-01 10:00:00+00", 1.5), readings.read(2, "2024-01-03 10:00:00+00", 2.5),
+                        readings.read(1, "2024-01-05 10:00:00+00", 3.5)));
+
+        try (Connection c = timescale.connect()) {
+            assertThat(rows(c, "SELECT column_name || ' ' || time_interval FROM timescaledb_information.dimensions "
+                    + "WHERE hypertable_schema = 'metrics' AND hypertable_name = 'readings'"))
+                    .containsExactly("ts 1 day");
+            // Every row went into a chunk: the table was a hypertable before the first one landed.
+            assertThat(rows(c, "SELECT count(*) || ' ' || (SELECT count(*) FROM ONLY metrics.readings) "
+                    + "FROM metrics.readings")).containsExactly("3 0");
+            assertThat(rows(c, "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'readings'"))
+                    .containsExactly("3");
+        }
+    }
+
+    /**
+     * The common source table: {@code id} alone as key, a timestamp column beside it, default
+     * replica identity. The target key becomes (id, created_at) and the sink applies by id.
+     */
+    @Test
+    void aTableKeyedWithoutItsTimeColumnIsAppliedBySourceKeyWhateverTheTime() throws Exception {
+        Schema created = sourceType(SchemaBuilder.string().optional(), "TIMESTAMPTZ", null, null).build();
+        DebeziumTable orders = DebeziumTable.builder("shop", "orders")
+                .key("id", Schema.INT64_SCHEMA).column("created_at", created).column("v", VALUE).build();
+        Map<String, String> options = Map.of("hypertables", "shop.orders",
+                "hypertable.shop.orders.time.column", "created_at", "hypertable.shop.orders.chunk.interval", "1 day");
+
+        put(options, List.of(orders.read(1L, "2024-01-01 00:00:00+00", 1.0), orders.read(2L, "2024-01-02 00:00:00+00", 2.0),
+                orders.read(3L, "2024-01-03 00:00:00+00", 3.0)));
+        put(options, List.of(
+                orders.update(1L, "2024-03-01 00:00:00+00", 1.5),      // moves to another chunk
+                orders.update(3L, "2024-01-03 00:00:00+00", 3.5),      // stays where it is
+                orders.deleteKeyOnly(2L),                              // default identity: the key alone
+                orders.create(4L, "2024-01-04 00:00:00+00", 4.0)));
+        // A replay of the first batch's rows: the same keys again, never a second version.
+        put(options, List.of(orders.read(4L, "2024-01-04 00:00:00+00", 4.0)));
+
+        try (Connection c = timescale.connect()) {
+            assertThat(rows(c, "SELECT id || ' ' || created_at || ' ' || v FROM shop.orders ORDER BY id")).containsExactly(
+                    "1 2024-03-01 00:00:00+00 1.5", "3 2024-01-03 00:00:00+00 3.5", "4 2024-01-04 00:00:00+00 4");
+            assertThat(rows(c, "SELECT string_agg(a.attname, ', ' ORDER BY array_position(i.indkey::int2[], a.attnum)) "
+                    + "FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[]) "
+                    + "WHERE i.indrelid = 'shop.orders'::regclass AND i.indisprimary")).containsExactly("id, created_at");
+            assertThat(rows(c, "SELECT column_name FROM timescaledb_information.dimensions WHERE hypertable_name = 'orders'"))
+                    .containsExactly("created_at");
+        }
+    }
+
+    @Test
+    void aUniqueConstraintWithoutTheTimeColumnIsRefusedNamingTableAndConstraint() throws Exception {
+        try (Connection c = timescale.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS app");
+            s.execute("CREATE TABLE app.events (id bigint PRIMARY KEY, at timestamptz NOT NULL, "
+                    + "code text CONSTRAINT events_code_key UNIQUE)");
+        }
+        DebeziumTable events = DebeziumTable.builder("app", "events").key("id", Schema.INT64_SCHEMA)
+                .column("at", TS).column("code", SchemaBuilder.string().optional().build()).build();
+
+        assertThatThrownBy(() -> put(Map.of("hypertables", "app.events", "hypertable.app.events.time.column", "at"),
+                List.of(events.create(1L, "2024-01-01 00:00:00+00", "x"))))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("\"app\".\"events\"").hasMessageContaining("events_code_key")
+                .hasMessageContaining("events_pkey").hasMessageContaining("let the sink create the table");
+    }
+
+    @Test
+    void anExistingEmptyPlainTableIsConvertedAndAKeylessInsertOnlyOneToo() throws Exception {
+        try (Connection c = timescale.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS logs");
+            s.execute("CREATE TABLE logs.lines (ts timestamptz NOT NULL, host integer, line text)");
+        }
+        DebeziumTable lines = DebeziumTable.builder("logs", "lines")
+                .column("ts", TS).column("host", SchemaBuilder.int32().optional().build())
+                .column("line", SchemaBuilder.string().optional().build()).build();
+
+        put(Map.of("hypertables", "logs.lines", "hypertable.logs.lines.time.column", "ts",
+                        "hypertable.logs.lines.partitioning.column", "host", "hypertable.logs.lines.partitions", "2"),
+                List.of(lines.create("2024-01-01 00:00:00+00", 1, "a"), lines.create("2024-01-01 00:00:00+00", 1, "a"),
+                        lines.create("2024-02-01 00:00:00+00", 2, "b")));
+
+        try (Connection c = timescale.connect()) {
+            assertThat(rows(c, "SELECT column_name || ' ' || dimension_type || ' ' || coalesce(num_partitions::text, '-') "
+                    + "FROM timescaledb_information.dimensions WHERE hypertable_name = 'lines' ORDER BY dimension_number"))
+                    .containsExactly("ts Time -", "host Space 2");
+            assertThat(rows(c, "SELECT count(*) FROM logs.lines")).containsExactly("3");
+        }
+    }
+
+    @Test
+    void aPlainTableWithRowsIsRefusedNamingItAndTheOptionUnlessMigrateDataIsSet() throws Exception {
+        try (Connection c = timescale.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS old");
+            s.execute("CREATE TABLE old.samples (ts timestamptz NOT NULL, v double precision)");
+            s.execute("INSERT INTO old.samples VALUES ('2023-06-01 00:00:00+00', 1)");
+        }
+        DebeziumTable samples = DebeziumTable.builder("old", "samples").column("ts", TS).column("v", VALUE).build();
+        Map<String, String> options = Map.of("hypertables", "old.samples", "hypertable.old.samples.time.column", "ts");
+
+        assertThatThrownBy(() -> put(options, List.of(samples.create("2024-01-01 00:00:00+00", 2.0))))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("\"old\".\"samples\"").hasMessageContaining("hypertables.migrate.data");
+
+        Map<String, String> migrate = new HashMap<>(options);
+        migrate.put("hypertables.migrate.data", "true");
+        put(migrate, List.of(samples.create("2024-01-01 00:00:00+00", 2.0)));
+        try (Connection c = timescale.connect()) {
+            assertThat(rows(c, "SELECT count(*) || ' ' || (SELECT count(*) FROM ONLY old.samples) FROM old.samples"))
+                    .containsExactly("2 0");
+        }
+    }
+
+    @Test
+    void hypertableOptionsOnAPlainPostgresTargetFailValidationSayingTheExtensionIsMissing() {
+        Map<String, String> props = plainTarget.taskProps(Map.of("hypertables", "metrics.readings",
+                "hypertable.metrics.readings.time.column", "ts", "topics", "x"));
+
+        Config config = new TimescaleSinkConnector().validate(props);
+
+        assertThat(errors(config, "hypertables")).singleElement().asString().contains("no timescaledb extension");
+    }
+
+    @Test
+    void hypertableOptionsAreValidatedNamingTheTable() {
+        Map<String, String> props = plainTarget.taskProps(Map.of("topics", "x", "hypertables", "a.b, c.d",
+                "hypertable.a.b.chunk.interval", "1 day; DROP TABLE x", "hypertable.c.d.time.column", "ts",
+                "hypertable.c.d.partitions", "4", "hypertable.e.f.time.column", "ts"));
+
+        Config config = new TimescaleSinkConnector().validate(props);
+
+        assertThat(errors(config, "hypertables")).anySatisfy(m -> assertThat(m).contains("a.b").contains("time.column"))
+                .anySatisfy(m -> assertThat(m).contains("c.d").contains("partitioning.column"))
+                .anySatisfy(m -> assertThat(m).contains("hypertable.e.f.time.column"));
+    }
+
+    private static int connectors;
+
+    /**
+     * Runs a task with these options against the TimescaleDB server, puts the records, stops it.
+     * Each call is a connector of its own, so its records (numbered from offset 0) are all applied
+     * rather than skipped as already stored.
+     */
+    private static void put(Map<String, String> options, List<SinkRecord> records) {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", "hypertable-test-" + ++connectors);
+        props.put(TimescaleSinkConfig.CONNECTION_URL_CONFIG, timescale.jdbcUrl());
+        props.put(TimescaleSinkConfig.CONNECTION_USER_CONFIG, LocalTimescale.USER);
+        props.put(TimescaleSinkConfig.CONNECTION_PASSWORD_CONFIG, LocalTimescale.PASSWORD);
+        props.put(TimescaleSinkConfig.RETRY_BACKOFF_MS_CONFIG, "10");
+        props.put(TimescaleSinkConfig.MAX_RETRIES_CONFIG, "0");
+        props.put(TimescaleSinkConfig.BATCH_LINGER_MS_CONFIG, "0");
+        // The test server cannot run COPY FROM STDIN; a real TimescaleDB can.
+        props.put(TimescaleSinkConfig.APPLY_COPY_CONFIG, "false");
+        props.putAll(options);
+        TimescaleSinkTask task = plainTarget.startTask(new RecordingContext(props, false));
+        try {
+            task.put(DebeziumTable.numbered(records));
+        } finally {
+            task.stop();
+        }
+    }
+
+    private static List<String> errors(Config config, String name) {
+        return config.configValues().stream().filter(v -> v.name().equals(name)).findFirst()
+                .map(ConfigValue::errorMessages).orElseThrow();
+    }
+
+    private static List<String> rows(Connection c, String sql) throws SQLException {
+        List<String> result = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                result.add(rs.getString(1));
+            }
+        }
+        return result;
+    }
+}
