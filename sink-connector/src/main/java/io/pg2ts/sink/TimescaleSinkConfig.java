@@ -4,6 +4,7 @@ import io.pg2ts.common.TableId;
 import io.pg2ts.sink.record.TableNameFormat;
 import io.pg2ts.sink.schema.HypertableSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -84,6 +85,20 @@ public final class TimescaleSinkConfig extends AbstractConfig {
             + "and takes long on large ones). When false, such a table stops the task with a message.";
     public static final boolean HYPERTABLES_MIGRATE_DATA_DEFAULT = false;
 
+    public static final String HYPERTABLES_AUTO_CONFIG = "hypertables.auto";
+    public static final String HYPERTABLES_AUTO_DOC = "Also make a hypertable of every other table whose record key "
+            + "holds a timestamptz, timestamp or date column (by the source column type the source propagates), or a "
+            + "column named in hypertables.auto.time.columns: the first such key column is the time column, with "
+            + "TimescaleDB's default chunk interval (7 days) and default indexes. Keyless tables stay plain. The "
+            + "rules of hypertables apply (empty tables only, unless hypertables.migrate.data).";
+    public static final boolean HYPERTABLES_AUTO_DEFAULT = false;
+
+    public static final String HYPERTABLES_AUTO_TIME_COLUMNS_CONFIG = "hypertables.auto.time.columns";
+    public static final String HYPERTABLES_AUTO_TIME_COLUMNS_DOC = "Key column names that hypertables.auto takes as "
+            + "the time column whatever their type, e.g. for records without propagated source types. Their type "
+            + "must be one TimescaleDB partitions by an interval (timestamptz, timestamp, date).";
+    public static final String HYPERTABLES_AUTO_TIME_COLUMNS_DEFAULT = "";
+
     public static final String BATCH_MAX_ROWS_CONFIG = "batch.max.rows";
     public static final String BATCH_MAX_ROWS_DOC = "Changes a task holds in memory before it writes them to the "
             + "target in one transaction. Repeated changes of one key count once, as only the last is kept.";
@@ -139,6 +154,10 @@ public final class TimescaleSinkConfig extends AbstractConfig {
                     Importance.MEDIUM, HYPERTABLES_DOC, TABLES_GROUP, 4, Width.LONG, "Hypertables")
             .define(HYPERTABLES_MIGRATE_DATA_CONFIG, Type.BOOLEAN, HYPERTABLES_MIGRATE_DATA_DEFAULT,
                     Importance.LOW, HYPERTABLES_MIGRATE_DATA_DOC, TABLES_GROUP, 5, Width.SHORT, "Convert tables with rows")
+            .define(HYPERTABLES_AUTO_CONFIG, Type.BOOLEAN, HYPERTABLES_AUTO_DEFAULT,
+                    Importance.MEDIUM, HYPERTABLES_AUTO_DOC, TABLES_GROUP, 6, Width.SHORT, "Automatic hypertables")
+            .define(HYPERTABLES_AUTO_TIME_COLUMNS_CONFIG, Type.LIST, HYPERTABLES_AUTO_TIME_COLUMNS_DEFAULT,
+                    Importance.LOW, HYPERTABLES_AUTO_TIME_COLUMNS_DOC, TABLES_GROUP, 7, Width.MEDIUM, "Time column names")
             .define(BATCH_MAX_ROWS_CONFIG, Type.INT, BATCH_MAX_ROWS_DEFAULT, Range.atLeast(1),
                     Importance.MEDIUM, BATCH_MAX_ROWS_DOC, BATCHING_GROUP, 1, Width.SHORT, "Maximum rows per batch")
             .define(BATCH_MAX_BYTES_CONFIG, Type.LONG, BATCH_MAX_BYTES_DEFAULT, Range.atLeast(1024),
@@ -172,6 +191,8 @@ public final class TimescaleSinkConfig extends AbstractConfig {
     private final String taskId;
     private final Map<TableId, HypertableSpec> hypertables;
     private final boolean hypertablesMigrateData;
+    private final boolean hypertablesAuto;
+    private final List<String> hypertablesAutoTimeColumns;
 
     public TimescaleSinkConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
@@ -187,6 +208,9 @@ public final class TimescaleSinkConfig extends AbstractConfig {
         }
         hypertables = parsed.specs();
         hypertablesMigrateData = getBoolean(HYPERTABLES_MIGRATE_DATA_CONFIG);
+        hypertablesAuto = getBoolean(HYPERTABLES_AUTO_CONFIG);
+        hypertablesAutoTimeColumns = getList(HYPERTABLES_AUTO_TIME_COLUMNS_CONFIG).stream().map(String::strip)
+                .filter(c -> !c.isEmpty()).toList();
         batchMaxRows = getInt(BATCH_MAX_ROWS_CONFIG);
         batchMaxBytes = getLong(BATCH_MAX_BYTES_CONFIG);
         batchLinger = Duration.ofMillis(getLong(BATCH_LINGER_MS_CONFIG));
@@ -232,6 +256,15 @@ public final class TimescaleSinkConfig extends AbstractConfig {
 
     public boolean hypertablesMigrateData() {
         return hypertablesMigrateData;
+    }
+
+    /** With {@link #hypertablesAuto()}: the key column names taken as time columns whatever their type. */
+    public List<String> hypertablesAutoTimeColumns() {
+        return hypertablesAutoTimeColumns;
+    }
+
+    public boolean hypertablesAuto() {
+        return hypertablesAuto;
     }
 
     public int batchMaxRows() {

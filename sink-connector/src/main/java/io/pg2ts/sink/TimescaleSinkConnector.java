@@ -81,10 +81,13 @@ public final class TimescaleSinkConnector extends SinkConnector {
         try (Connection c = TargetConnection.open(config.connectionUrl(), config.connectionUser(),
                 config.connectionPassword().value(), "pg2ts-sink")) {
             log.debug("Validation connected to {}", TargetConnection.hostAndPort(config.connectionUrl()));
-            if (!config.hypertables().isEmpty() && !TargetTables.hasTimescale(c)) {
-                hypertablesValue.addErrorMessage("The target database has no timescaledb extension, which the "
-                        + "hypertables " + config.hypertables().keySet() + " need: CREATE EXTENSION timescaledb there "
-                        + "(TimescaleDB installed on the server), or leave hypertables empty for plain tables");
+            if ((!config.hypertables().isEmpty() || config.hypertablesAuto()) && !TargetTables.hasTimescale(c)) {
+                String option = config.hypertables().isEmpty() ? TimescaleSinkConfig.HYPERTABLES_AUTO_CONFIG
+                        : TimescaleSinkConfig.HYPERTABLES_CONFIG;
+                result.configValues().stream().filter(v -> v.name().equals(option)).findFirst().orElseThrow()
+                        .addErrorMessage("The target database has no timescaledb extension, which " + option
+                                + " needs: CREATE EXTENSION timescaledb there (TimescaleDB installed on the server), or "
+                                + "leave hypertables empty and hypertables.auto false for plain tables");
             }
         } catch (SQLException e) {
             TargetConnection.Problem problem = TargetConnection.problem(e, config.connectionUrl(), config.connectionUser());

@@ -82,7 +82,8 @@ public final class TimescaleSinkTask extends SinkTask {
         offsetStore = new OffsetStore(config.offsetsTable(), connector);
         reporter = config.toleratesAllErrors() && context != null ? context.errantRecordReporter() : null;
         ChangeApplier applier = new ChangeApplier(new TargetTables(catalog, config.autoCreate(), config.autoEvolve(),
-                config.hypertables(), config.hypertablesMigrateData()),
+                config.hypertables(), config.hypertablesMigrateData(), config.hypertablesAuto(),
+                config.hypertablesAutoTimeColumns()),
                 config.applyCopy());
         flusher = new Flusher(applier, catalog, offsetStore, reporter);
         metrics = new SinkMetrics(connector, config.taskId());

@@ -108,6 +108,33 @@ class HypertableTest {
         }
     }
 
+    /** The auto mode takes tables keyed by a temporal column, or by a column it is told the name of, and no other. */
+    @Test
+    void theAutoModeMakesHypertablesOfTablesKeyedByATimeColumnOnly() throws Exception {
+        DebeziumTable ticks = DebeziumTable.builder("auto", "ticks")
+                .key("symbol", SchemaBuilder.string().build()).key("ts", TS).column("v", VALUE).build();
+        DebeziumTable users = DebeziumTable.builder("auto", "users")
+                .key("id", Schema.INT64_SCHEMA).column("created_at", TS).build();
+        DebeziumTable named = DebeziumTable.builder("auto", "named")
+                .key("id", Schema.INT64_SCHEMA).key("at", SchemaBuilder.string().build()).build();
+        DebeziumTable keyless = DebeziumTable.builder("auto", "lines").column("ts", TS).build();
+        try (Connection c = timescale.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS auto");
+            s.execute("CREATE TABLE auto.named (id bigint, at timestamptz, PRIMARY KEY (id, at))");
+        }
+
+        put(Map.of("hypertables.auto", "true", "hypertables.auto.time.columns", "at"), List.of(
+                ticks.read("X", "2024-01-01 00:00:00+00", 1.0), users.read(1L, "2024-01-01 00:00:00+00"),
+                named.read(1L, "2024-01-01 00:00:00+00"), keyless.create("2024-01-01 00:00:00+00")));
+
+        try (Connection c = timescale.connect()) {
+            assertThat(rows(c, "SELECT hypertable_name || '.' || column_name || ' ' || time_interval "
+                    + "FROM timescaledb_information.dimensions WHERE hypertable_schema = 'auto' ORDER BY 1"))
+                    .containsExactly("named.at 7 days", "ticks.ts 7 days");
+            assertThat(rows(c, "SELECT count(*) FROM auto.users")).containsExactly("1");
+        }
+    }
+
     @Test
     void aUniqueConstraintWithoutTheTimeColumnIsRefusedNamingTableAndConstraint() throws Exception {
         try (Connection c = timescale.connect(); Statement s = c.createStatement()) {

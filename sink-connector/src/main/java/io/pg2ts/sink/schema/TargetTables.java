@@ -36,6 +36,8 @@ public final class TargetTables {
     private final Map<TableId, HypertableSpec> hypertables;
     private final boolean migrateData;
     private final Set<TableId> hypertablesChecked = new HashSet<>();
+    private final boolean auto;
+    private final List<String> autoTimeColumns;
 
     public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve) {
         this(catalog, autoCreate, autoEvolve, Map.of(), false);
@@ -47,6 +49,17 @@ public final class TargetTables {
      */
     public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve, Map<TableId, HypertableSpec> hypertables,
             boolean migrateData) {
+        this(catalog, autoCreate, autoEvolve, hypertables, migrateData, false, List.of());
+    }
+
+    /**
+     * @param auto whether tables keyed by a temporal column (or one named in {@code autoTimeColumns})
+     *     become hypertables too
+     */
+    public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve, Map<TableId, HypertableSpec> hypertables,
+            boolean migrateData, boolean auto, List<String> autoTimeColumns) {
+        this.auto = auto;
+        this.autoTimeColumns = List.copyOf(autoTimeColumns);
         this.catalog = catalog;
         this.autoCreate = autoCreate;
         this.autoEvolve = autoEvolve;
@@ -60,10 +73,13 @@ public final class TargetTables {
      */
     public TableMetadata prepare(Connection connection, TableId table, RecordShape shape) throws SQLException {
         TableMetadata metadata = prepareColumns(connection, table, shape);
-        if (hypertables.containsKey(table) && !hypertablesChecked.contains(table)) {
-            ensureHypertable(connection, hypertables.get(table));
+        if (!hypertablesChecked.contains(table)) {
+            HypertableSpec spec = hypertableOf(table, shape);
+            if (spec != null) {
+                ensureHypertable(connection, spec);
+                metadata = catalog.table(connection, table);
+            }
             hypertablesChecked.add(table);
-            metadata = catalog.table(connection, table);
         }
         return metadata;
     }
@@ -289,13 +305,32 @@ public final class TargetTables {
         return found.get(0) + (array ? "[]" : "");
     }
 
+    /** The table's hypertable options: listed ones, else with the auto mode those its record key implies, else null. */
+    private HypertableSpec hypertableOf(TableId table, RecordShape shape) {
+        HypertableSpec listed = hypertables.get(table);
+        if (listed != null || !auto || !shape.keyed()) {
+            return listed;
+        }
+        for (String key : shape.keyNames()) {
+            Field field = shape.columns().stream().filter(f -> f.name().equals(key)).findFirst().orElse(null);
+            String sourceType = field == null ? null : TypeMapping.sourceTypeName(field.schema());
+            boolean temporal = sourceType != null && TEMPORAL.contains(sourceType.toUpperCase(Locale.ROOT));
+            if (temporal || autoTimeColumns.contains(key)) {
+                return new HypertableSpec(table, key, null, null, null, true);
+            }
+        }
+        return null;
+    }
+
+    private static final Set<String> TEMPORAL = Set.of("TIMESTAMPTZ", "TIMESTAMP", "DATE");
+
     /**
      * The record key, and for a hypertable whose time column the key lacks, the key and the time
      * column: TimescaleDB requires it in every primary key. The sink then applies such a table by
      * the record key (ChangeApplier), so a source key still has one row.
      */
     private List<String> primaryKey(TableId table, RecordShape shape) {
-        HypertableSpec spec = hypertables.get(table);
+        HypertableSpec spec = hypertableOf(table, shape);
         if (spec == null || !shape.keyed() || shape.keyNames().contains(spec.timeColumn())) {
             return shape.keyNames();
         }
