@@ -74,7 +74,9 @@ public final class TimescaleSinkConfig extends AbstractConfig {
             + "existing empty plain table at its first batch. Per table: hypertable.<table>.time.column (required), "
             + "hypertable.<table>.chunk.interval (a PostgreSQL interval; default TimescaleDB's, 7 days), "
             + "hypertable.<table>.partitioning.column and hypertable.<table>.partitions (an optional space dimension), "
-            + "hypertable.<table>.create.default.indexes (default true). Needs the timescaledb extension on the "
+            + "hypertable.<table>.create.default.indexes (default true); compression, set once the table's snapshot "
+            + "is applied: hypertable.<table>.compress.segmentby, hypertable.<table>.compress.orderby (\"ts DESC\") and "
+            + "hypertable.<table>.compress.after (an interval: a compression policy). Needs the timescaledb extension on the "
             + "target. TimescaleDB requires every primary key and unique index of a hypertable to contain the time "
             + "column.";
     public static final String HYPERTABLES_DEFAULT = "";

@@ -135,6 +135,58 @@ class HypertableTest {
         }
     }
 
+    /**
+     * Compression is set once the table's snapshot is applied, not during it; then updates and
+     * deletes of rows in compressed chunks land, both for a key with the time column and for one
+     * applied by source key.
+     */
+    @Test
+    void compressionIsEnabledAfterTheSnapshotAndChangesLandInCompressedChunks() throws Exception {
+        DebeziumTable readings = DebeziumTable.builder("comp", "readings")
+                .key("device", DEVICE).key("ts", TS).column("v", VALUE).build();
+        Schema created = sourceType(SchemaBuilder.string().optional(), "TIMESTAMPTZ", null, null).build();
+        DebeziumTable orders = DebeziumTable.builder("comp", "orders")
+                .key("id", Schema.INT64_SCHEMA).column("created_at", created).column("v", VALUE).build();
+        Map<String, String> options = Map.of("hypertables", "comp.readings, comp.orders",
+                "hypertable.comp.readings.time.column", "ts", "hypertable.comp.readings.chunk.interval", "1 day",
+                "hypertable.comp.readings.compress.segmentby", "device",
+                "hypertable.comp.readings.compress.orderby", "ts DESC",
+                "hypertable.comp.readings.compress.after", "30 days",
+                "hypertable.comp.orders.time.column", "created_at", "hypertable.comp.orders.chunk.interval", "1 day",
+                "hypertable.comp.orders.compress.orderby", "created_at DESC");
+
+        put(options, List.of(readings.read(1, "2024-01-01 00:00:00+00", 1.0), readings.read(2, "2024-01-01 00:00:00+00", 2.0),
+                orders.read(1L, "2024-01-01 00:00:00+00", 1.0), orders.read(2L, "2024-01-01 00:00:00+00", 2.0)));
+        try (Connection c = timescale.connect()) {
+            assertThat(rows(c, "SELECT hypertable_name || ' ' || compression_enabled FROM timescaledb_information.hypertables "
+                    + "WHERE hypertable_schema = 'comp' ORDER BY 1")).as("during the snapshot")
+                    .containsExactly("orders false", "readings false");
+        }
+
+        put(options, List.of(readings.readLast(3, "2024-01-01 00:00:00+00", 3.0), orders.create(3L, "2024-01-01 00:00:00+00", 3.0)));
+        try (Connection c = timescale.connect(); Statement s = c.createStatement()) {
+            assertThat(rows(c, "SELECT hypertable_name || ' ' || compression_enabled FROM timescaledb_information.hypertables "
+                    + "WHERE hypertable_schema = 'comp' ORDER BY 1")).containsExactly("orders true", "readings true");
+            assertThat(rows(c, "SELECT attname || ' ' || coalesce(segmentby_column_index::text, '-') || ' ' "
+                    + "|| coalesce(orderby_asc::text, '-') FROM timescaledb_information.compression_settings "
+                    + "WHERE hypertable_name = 'readings' ORDER BY attname"))
+                    .containsExactly("device 1 -", "ts - false");
+            assertThat(rows(c, "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' "
+                    + "AND hypertable_name = 'readings'")).containsExactly("1");
+            s.execute("SELECT compress_chunk(c) FROM show_chunks('comp.readings') c");
+            s.execute("SELECT compress_chunk(c) FROM show_chunks('comp.orders') c");
+            assertThat(rows(c, "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_schema = 'comp' "
+                    + "AND is_compressed")).containsExactly("2");
+        }
+
+        put(options, List.of(readings.update(1, "2024-01-01 00:00:00+00", 10.0), readings.delete(2, "2024-01-01 00:00:00+00", 2.0),
+                orders.update(1L, "2024-01-01 00:00:00+00", 10.0), orders.deleteKeyOnly(2L, null, null)));
+        try (Connection c = timescale.connect()) {
+            assertThat(rows(c, "SELECT device || ' ' || v FROM comp.readings ORDER BY device")).containsExactly("1 10", "3 3");
+            assertThat(rows(c, "SELECT id || ' ' || v FROM comp.orders ORDER BY id")).containsExactly("1 10", "3 3");
+        }
+    }
+
     @Test
     void aUniqueConstraintWithoutTheTimeColumnIsRefusedNamingTableAndConstraint() throws Exception {
         try (Connection c = timescale.connect(); Statement s = c.createStatement()) {

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -59,6 +60,31 @@ public final class ChangeApplier {
      * @param allowCopy false to write with plain statements whatever the batch holds
      */
     public void apply(Connection connection, TableBatch batch, AppliedRows applied, boolean allowCopy) throws SQLException {
+        write(connection, batch, applied, allowCopy);
+        tables.afterBatch(connection, batch.table(), () -> snapshotApplied(batch));
+    }
+
+    /**
+     * Whether the batch shows the table's snapshot applied: it holds the snapshot's last row of the
+     * table, or a change from the stream, which follows the whole snapshot.
+     */
+    static boolean snapshotApplied(TableBatch batch) {
+        List<Change> changes = batch.shape().keyed() ? batch.inApplyOrder() : batch.inOrder();
+        for (Change change : changes) {
+            if (!(change.record().value() instanceof Struct value) || value.schema().field("source") == null) {
+                continue;
+            }
+            Struct source = value.getStruct("source");
+            Object snapshot = source == null || source.schema().field("snapshot") == null ? null : source.get("snapshot");
+            if (snapshot == null || "false".equals(snapshot) || "last".equals(snapshot)
+                    || "last_in_data_collection".equals(snapshot)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void write(Connection connection, TableBatch batch, AppliedRows applied, boolean allowCopy) throws SQLException {
         RecordShape shape = batch.shape();
         TableMetadata target = tables.prepare(connection, batch.table(), shape);
         Columns columns = Columns.of(target, shape);

@@ -30,7 +30,43 @@ import java.util.regex.Pattern;
  * @param partitions the space dimension's partitions, with {@code partitioningColumn}
  */
 public record HypertableSpec(TableId table, String timeColumn, String chunkInterval, String partitioningColumn,
-        Integer partitions, boolean createDefaultIndexes) {
+        Integer partitions, boolean createDefaultIndexes, Compression compression) {
+
+    /**
+     * Compression (the columnstore), set on the hypertable once the table's snapshot is applied,
+     * never during the bulk load.
+     *
+     * @param segmentBy columns to segment by, or empty
+     * @param orderBy the order within a segment ("ts DESC"), or empty for TimescaleDB's default
+     * @param after a compression policy's age, or null for none
+     */
+    public record Compression(String segmentBy, String orderBy, String after) {
+
+        /** The statements that enable it, in order. */
+        public List<String> sql(TableId table) {
+            StringBuilder alter = new StringBuilder("ALTER TABLE ").append(table.quoted())
+                    .append(" SET (timescaledb.compress");
+            if (!segmentBy.isEmpty()) {
+                alter.append(", timescaledb.compress_segmentby = ").append(Identifiers.literal(segmentBy));
+            }
+            if (!orderBy.isEmpty()) {
+                alter.append(", timescaledb.compress_orderby = ").append(Identifiers.literal(orderBy));
+            }
+            alter.append(')');
+            List<String> sql = new ArrayList<>(List.of(alter.toString()));
+            if (after != null) {
+                sql.add("SELECT add_compression_policy(" + Identifiers.literal(table.quoted()) + "::regclass, "
+                        + Identifiers.literal(after) + "::interval, if_not_exists => true)");
+            }
+            return sql;
+        }
+    }
+
+    /** Without compression. */
+    public HypertableSpec(TableId table, String timeColumn, String chunkInterval, String partitioningColumn,
+            Integer partitions, boolean createDefaultIndexes) {
+        this(table, timeColumn, chunkInterval, partitioningColumn, partitions, createDefaultIndexes, null);
+    }
 
     public static final String TABLES_CONFIG = "hypertables";
     public static final String PREFIX = "hypertable.";
@@ -40,8 +76,13 @@ public record HypertableSpec(TableId table, String timeColumn, String chunkInter
     static final String PARTITIONING_COLUMN = "partitioning.column";
     static final String PARTITIONS = "partitions";
     static final String CREATE_DEFAULT_INDEXES = "create.default.indexes";
+    static final String COMPRESS_SEGMENTBY = "compress.segmentby";
+    static final String COMPRESS_ORDERBY = "compress.orderby";
+    static final String COMPRESS_AFTER = "compress.after";
     private static final Set<String> OPTIONS = Set.of(TIME_COLUMN, CHUNK_INTERVAL, PARTITIONING_COLUMN, PARTITIONS,
-            CREATE_DEFAULT_INDEXES);
+            CREATE_DEFAULT_INDEXES, COMPRESS_SEGMENTBY, COMPRESS_ORDERBY, COMPRESS_AFTER);
+    // Column lists as compress_segmentby and compress_orderby take them: names, commas, ASC/DESC, NULLS FIRST/LAST.
+    private static final Pattern COLUMN_LIST = Pattern.compile("[A-Za-z0-9_ ,\"]{1,500}");
 
     // An interval as users write one ("1 day", "6 hours", "30 minutes", "1 week", "P1D"): digits,
     // letters, spaces, signs and dots, no quotes or semicolons.
@@ -106,8 +147,24 @@ public record HypertableSpec(TableId table, String timeColumn, String chunkInter
                 problems.add("Hypertable " + table + ": " + prefix + CREATE_DEFAULT_INDEXES + " must be true or false");
                 continue;
             }
+            String segmentBy = blankToNull(config.get(prefix + COMPRESS_SEGMENTBY));
+            String orderBy = blankToNull(config.get(prefix + COMPRESS_ORDERBY));
+            String after = blankToNull(config.get(prefix + COMPRESS_AFTER));
+            if ((segmentBy != null && !COLUMN_LIST.matcher(segmentBy).matches())
+                    || (orderBy != null && !COLUMN_LIST.matcher(orderBy).matches())) {
+                problems.add("Hypertable " + table + ": " + prefix + COMPRESS_SEGMENTBY + " and " + prefix + COMPRESS_ORDERBY
+                        + " take column names separated by commas (orderby with ASC or DESC)");
+                continue;
+            }
+            if (after != null && !INTERVAL.matcher(after).matches()) {
+                problems.add("Hypertable " + table + ": " + prefix + COMPRESS_AFTER + " '" + after
+                        + "' is not an interval such as '7 days'");
+                continue;
+            }
+            Compression compression = segmentBy == null && orderBy == null && after == null ? null
+                    : new Compression(segmentBy == null ? "" : segmentBy, orderBy == null ? "" : orderBy, after);
             specs.put(table, new HypertableSpec(table, time.strip(), interval, space == null ? null : space.strip(),
-                    partitions, indexes.equals("true")));
+                    partitions, indexes.equals("true"), compression));
         }
         // An option for a table the list does not name is a typo that would silently do nothing.
         for (String key : config.keySet()) {

@@ -10,11 +10,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -38,6 +40,8 @@ public final class TargetTables {
     private final Set<TableId> hypertablesChecked = new HashSet<>();
     private final boolean auto;
     private final List<String> autoTimeColumns;
+    private final Map<TableId, HypertableSpec> resolved = new HashMap<>();
+    private final Set<TableId> compressionConfirmed = new HashSet<>();
 
     public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve) {
         this(catalog, autoCreate, autoEvolve, Map.of(), false);
@@ -76,6 +80,7 @@ public final class TargetTables {
         if (!hypertablesChecked.contains(table)) {
             HypertableSpec spec = hypertableOf(table, shape);
             if (spec != null) {
+                resolved.put(table, spec);
                 ensureHypertable(connection, spec);
                 metadata = catalog.table(connection, table);
             }
@@ -303,6 +308,42 @@ public final class TargetTables {
                     + "): create the table on the target yourself, with the type you mean");
         }
         return found.get(0) + (array ? "[]" : "");
+    }
+
+    /**
+     * After a batch of the table is written, in the same transaction: enables the table's
+     * compression once its snapshot is applied ({@code snapshotApplied} says whether this batch
+     * shows that), never during the bulk load. A table found with compression enabled already,
+     * committed before, is not looked at again.
+     */
+    public void afterBatch(Connection connection, TableId table, BooleanSupplier snapshotApplied) throws SQLException {
+        HypertableSpec spec = resolved.get(table);
+        if (spec == null || spec.compression() == null || compressionConfirmed.contains(table)
+                || !snapshotApplied.getAsBoolean()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT compression_enabled FROM "
+                + "timescaledb_information.hypertables WHERE hypertable_schema = ? AND hypertable_name = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    compressionConfirmed.add(table);
+                    return;
+                }
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            for (String sql : spec.compression().sql(table)) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new ConnectException("Could not enable compression on " + table.quoted() + ": " + e.getMessage()
+                    + " (SQLState " + e.getSQLState() + "); check the hypertable.<table>.compress.* options of " + table, e);
+        }
+        log.info("Snapshot of {} applied: compression enabled (segment by '{}', order by '{}'){}", table.quoted(),
+                spec.compression().segmentBy(), spec.compression().orderBy(),
+                spec.compression().after() == null ? "" : ", policy after " + spec.compression().after());
     }
 
     /** The table's hypertable options: listed ones, else with the auto mode those its record key implies, else null. */

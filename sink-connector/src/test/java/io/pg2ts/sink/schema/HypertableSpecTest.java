@@ -22,7 +22,13 @@ class HypertableSpecTest {
         assertThat(parsed.problems()).isEmpty();
         assertThat(parsed.specs()).containsOnlyKeys(new TableId("public", "readings"), new TableId("public", "events"));
         assertThat(parsed.specs().get(new TableId("public", "readings")))
-                .isEqualTo(new HypertableSpec(new TableId("public", "readings"), "ts", "1 day", "device_id", 4, true));
+                .isEqualTo(new HypertableSpec(new TableId("public", "readings"), "ts", "1 day", "device_id", 4, true,
+                        new HypertableSpec.Compression("device_id", "ts DESC", "7 days")));
+        assertThat(parsed.specs().get(new TableId("public", "readings")).compression().sql(new TableId("public", "readings")))
+                .containsExactly("ALTER TABLE \"public\".\"readings\" SET (timescaledb.compress, "
+                                + "timescaledb.compress_segmentby = 'device_id', timescaledb.compress_orderby = 'ts DESC')",
+                        "SELECT add_compression_policy('\"public\".\"readings\"'::regclass, '7 days'::interval, "
+                                + "if_not_exists => true)");
         assertThat(parsed.specs().get(new TableId("public", "events")).createDefaultIndexes()).isFalse();
     }
 

@@ -102,6 +102,13 @@ public final class DebeziumTable {
         return event("r", null, after);
     }
 
+    /** The last snapshot row of the table, as Debezium marks it ({@code snapshot=last_in_data_collection}). */
+    public SinkRecord readLast(Object... after) {
+        SinkRecord record = event("r", null, after);
+        ((Struct) record.value()).getStruct("source").put("snapshot", "last_in_data_collection");
+        return record;
+    }
+
     public SinkRecord create(Object... after) {
         return event("c", null, after);
     }
