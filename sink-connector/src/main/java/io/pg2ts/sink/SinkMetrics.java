@@ -1,10 +1,16 @@
 package io.pg2ts.sink;
 
+import io.pg2ts.common.TableId;
 import io.pg2ts.sink.apply.AppliedRows;
+import io.pg2ts.sink.schema.HypertableFacts;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
@@ -18,8 +24,9 @@ import org.apache.kafka.common.metrics.stats.Meter;
 import org.apache.kafka.common.utils.Time;
 
 // A task's metrics, over JMX as pg2ts.sink:type=sink-task-metrics,connector=…,task=…: rows
-// applied per table and kind of write (…,table=…,op=…), changes and time per flush, and how far
-// the applied changes are behind the source. Only committed flushes count.
+// applied per table and kind of write (…,table=…,op=…), changes and time per flush, how far
+// the applied changes are behind the source, and per hypertable (…,table=…) its chunk interval,
+// chunks created and compression. Only committed flushes count.
 final class SinkMetrics implements AutoCloseable {
 
     static final String DOMAIN = "pg2ts.sink";
@@ -31,6 +38,7 @@ final class SinkMetrics implements AutoCloseable {
     private final Sensor batchRows;
     private final Sensor flushTime;
     private volatile long newestSourceTsMs;
+    private final Set<TableId> hypertableTables = new HashSet<>();
 
     SinkMetrics(String connector, String task) {
         metrics = new Metrics(new MetricConfig(), List.of(new JmxReporter()), Time.SYSTEM, new KafkaMetricsContext(DOMAIN));
@@ -48,6 +56,35 @@ final class SinkMetrics implements AutoCloseable {
         metrics.addMetric(name("source-lag-ms",
                         "Now minus the source commit time of the newest change applied; grows while the source is idle", tags),
                 (Measurable) (config, now) -> newestSourceTsMs == 0 ? Double.NaN : now - newestSourceTsMs);
+    }
+
+    /**
+     * Registers, once per table, gauges of the hypertables the task writes to: 1 for a hypertable,
+     * its chunk interval, chunks created since the task first wrote to it, and whether it is
+     * compressed, read from {@code facts} at each JMX read.
+     */
+    void hypertables(Supplier<Map<TableId, HypertableFacts>> facts) {
+        for (TableId table : facts.get().keySet()) {
+            if (!hypertableTables.add(table)) {
+                continue;
+            }
+            Map<String, String> tableTags = new LinkedHashMap<>(tags);
+            tableTags.put("table", table.toString());
+            metrics.addMetric(name("hypertable", "1: the target table is a TimescaleDB hypertable", tableTags),
+                    (Measurable) (config, now) -> facts.get().containsKey(table) ? 1 : 0);
+            metrics.addMetric(name("chunk-interval-ms", "The hypertable's chunk interval", tableTags),
+                    (Measurable) (config, now) -> fact(facts, table, HypertableFacts::chunkIntervalMs));
+            metrics.addMetric(name("chunks-created", "Chunks of the hypertable created since the task first wrote to it",
+                    tableTags), (Measurable) (config, now) -> fact(facts, table, HypertableFacts::chunksCreated));
+            metrics.addMetric(name("compressed", "1: compression is enabled on the hypertable", tableTags),
+                    (Measurable) (config, now) -> fact(facts, table, f -> f.compressed() ? 1 : 0));
+        }
+    }
+
+    private static double fact(Supplier<Map<TableId, HypertableFacts>> facts, TableId table,
+            ToLongFunction<HypertableFacts> value) {
+        HypertableFacts f = facts.get().get(table);
+        return f == null ? Double.NaN : value.applyAsLong(f);
     }
 
     private MetricName name(String name, String description, Map<String, String> metricTags) {

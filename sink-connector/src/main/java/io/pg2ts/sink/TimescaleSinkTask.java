@@ -48,6 +48,7 @@ public final class TimescaleSinkTask extends SinkTask {
     private Catalog catalog;
     private OffsetStore offsetStore;
     private Flusher flusher;
+    private TargetTables targetTables;
     private ErrantRecordReporter reporter;
     private SinkMetrics metrics;
     private final ChangeBuffer buffer = new ChangeBuffer();
@@ -81,10 +82,10 @@ public final class TimescaleSinkTask extends SinkTask {
         catalog = new Catalog();
         offsetStore = new OffsetStore(config.offsetsTable(), connector);
         reporter = config.toleratesAllErrors() && context != null ? context.errantRecordReporter() : null;
-        ChangeApplier applier = new ChangeApplier(new TargetTables(catalog, config.autoCreate(), config.autoEvolve(),
+        targetTables = new TargetTables(catalog, config.autoCreate(), config.autoEvolve(),
                 config.hypertables(), config.hypertablesMigrateData(), config.hypertablesAuto(),
-                config.hypertablesAutoTimeColumns()),
-                config.applyCopy());
+                config.hypertablesAutoTimeColumns());
+        ChangeApplier applier = new ChangeApplier(targetTables, config.applyCopy());
         flusher = new Flusher(applier, catalog, offsetStore, reporter);
         metrics = new SinkMetrics(connector, config.taskId());
         connection = new TaskConnection(config, applicationName, offsetStore);
@@ -241,6 +242,7 @@ public final class TimescaleSinkTask extends SinkTask {
     private void committed(Attempt flush) {
         partitions.committed(flush.nextOffsets());
         metrics.flushed(flush.applied(), buffer.rows(), flush.nanos(), buffer.newestSourceTsMs());
+        metrics.hypertables(targetTables::hypertableFacts);
         log.debug("Flushed {} changes to {} tables as {} row writes in {} ms; stored the offsets of {} partitions",
                 buffer.rows(), flush.applied().tables(), flush.applied().total(), flush.nanos() / 1_000_000,
                 flush.nextOffsets().size());

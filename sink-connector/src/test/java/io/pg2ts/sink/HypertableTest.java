@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pg2ts.sink.testing.DebeziumTable;
 import io.pg2ts.sink.testing.RecordingContext;
 import io.pg2ts.sink.testing.TargetDatabase;
+import io.pg2ts.sink.testing.TaskMetrics;
 import io.pg2ts.testsupport.LocalTimescale;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.management.JMException;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.data.Schema;
@@ -57,11 +59,19 @@ class HypertableTest {
         DebeziumTable readings = DebeziumTable.builder("metrics", "readings")
                 .key("device", DEVICE).key("ts", TS).column("v", VALUE).build();
 
+        Map<String, Number> facts = new HashMap<>();
         put(Map.of("hypertables", "metrics.readings",
                         "hypertable.metrics.readings.time.column", "ts",
                         "hypertable.metrics.readings.chunk.interval", "1 day"),
                 List.of(readings.read(1, "2024-01-01 10:00:00+00", 1.5), readings.read(2, "2024-01-03 10:00:00+00", 2.5),
-                        readings.read(1, "2024-01-05 10:00:00+00", 3.5)));
+                        readings.read(1, "2024-01-05 10:00:00+00", 3.5)),
+                metrics -> {
+                    for (String fact : List.of("hypertable", "chunk-interval-ms", "chunks-created", "compressed")) {
+                        facts.put(fact, metrics.table("metrics.readings", fact));
+                    }
+                });
+        assertThat(facts).containsEntry("hypertable", 1.0).containsEntry("chunk-interval-ms", 86_400_000.0)
+                .containsEntry("chunks-created", 3.0).containsEntry("compressed", 0.0);
 
         try (Connection c = timescale.connect()) {
             assertThat(rows(c, "SELECT column_name || ' ' || time_interval FROM timescaledb_information.dimensions "
@@ -281,8 +291,14 @@ class HypertableTest {
      * rather than skipped as already stored.
      */
     private static void put(Map<String, String> options, List<SinkRecord> records) {
+        put(options, records, metrics -> { });
+    }
+
+    /** As {@link #put(Map, List)}, reading the task's metrics before it stops. */
+    private static void put(Map<String, String> options, List<SinkRecord> records, MetricsCheck check) {
         Map<String, String> props = new HashMap<>();
-        props.put("name", "hypertable-test-" + ++connectors);
+        String name = "hypertable-test-" + ++connectors;
+        props.put("name", name);
         props.put(TimescaleSinkConfig.CONNECTION_URL_CONFIG, timescale.jdbcUrl());
         props.put(TimescaleSinkConfig.CONNECTION_USER_CONFIG, LocalTimescale.USER);
         props.put(TimescaleSinkConfig.CONNECTION_PASSWORD_CONFIG, LocalTimescale.PASSWORD);
@@ -295,9 +311,17 @@ class HypertableTest {
         TimescaleSinkTask task = plainTarget.startTask(new RecordingContext(props, false));
         try {
             task.put(DebeziumTable.numbered(records));
+            check.accept(new TaskMetrics(name, "0"));
+        } catch (JMException e) {
+            throw new AssertionError(e);
         } finally {
             task.stop();
         }
+    }
+
+    @FunctionalInterface
+    private interface MetricsCheck {
+        void accept(TaskMetrics metrics) throws JMException;
     }
 
     private static List<String> errors(Config config, String name) {

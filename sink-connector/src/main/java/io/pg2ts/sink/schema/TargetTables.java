@@ -42,6 +42,7 @@ public final class TargetTables {
     private final List<String> autoTimeColumns;
     private final Map<TableId, HypertableSpec> resolved = new HashMap<>();
     private final Set<TableId> compressionConfirmed = new HashSet<>();
+    private final Map<TableId, HypertableFacts> facts = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve) {
         this(catalog, autoCreate, autoEvolve, Map.of(), false);
@@ -82,6 +83,7 @@ public final class TargetTables {
             if (spec != null) {
                 resolved.put(table, spec);
                 ensureHypertable(connection, spec);
+                readFacts(connection, table);
                 metadata = catalog.table(connection, table);
             }
             hypertablesChecked.add(table);
@@ -317,6 +319,40 @@ public final class TargetTables {
      * committed before, is not looked at again.
      */
     public void afterBatch(Connection connection, TableId table, BooleanSupplier snapshotApplied) throws SQLException {
+        enableCompression(connection, table, snapshotApplied);
+        if (resolved.containsKey(table)) {
+            readFacts(connection, table);
+        }
+    }
+
+    /** The facts of every hypertable this task writes to, as of its last batch (safe from any thread). */
+    public Map<TableId, HypertableFacts> hypertableFacts() {
+        return Map.copyOf(facts);
+    }
+
+    private void readFacts(Connection connection, TableId table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT coalesce((SELECT (extract(epoch FROM d.time_interval) "
+                + "* 1000)::bigint FROM timescaledb_information.dimensions d WHERE d.hypertable_schema = h.hypertable_schema "
+                + "AND d.hypertable_name = h.hypertable_name AND d.dimension_number = 1), -1), "
+                + "(SELECT count(*) FROM timescaledb_information.chunks c WHERE c.hypertable_schema = h.hypertable_schema "
+                + "AND c.hypertable_name = h.hypertable_name), h.compression_enabled "
+                + "FROM timescaledb_information.hypertables h WHERE h.hypertable_schema = ? AND h.hypertable_name = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                HypertableFacts before = facts.get(table);
+                long chunks = rs.getLong(2);
+                facts.put(table, new HypertableFacts(table, rs.getLong(1), before == null ? chunks : before.chunksAtStart(),
+                        chunks, rs.getBoolean(3)));
+            }
+        }
+    }
+
+    private void enableCompression(Connection connection, TableId table, BooleanSupplier snapshotApplied)
+            throws SQLException {
         HypertableSpec spec = resolved.get(table);
         if (spec == null || spec.compression() == null || compressionConfirmed.contains(table)
                 || !snapshotApplied.getAsBoolean()) {

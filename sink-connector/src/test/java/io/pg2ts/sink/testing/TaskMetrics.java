@@ -22,6 +22,11 @@ public final class TaskMetrics {
         return read("", attribute);
     }
 
+    /** A metric of one table (schema.table), such as a hypertable fact; null when it is not registered. */
+    public Number table(String table, String attribute) throws JMException {
+        return read(",table=" + Sanitizer.jmxSanitize(table), attribute);
+    }
+
     /** Rows written to {@code table} (schema.table) by {@code op}; 0 when none were. */
     public long rowsApplied(String table, String op) throws JMException {
         Number total = read(",table=" + Sanitizer.jmxSanitize(table) + ",op=" + op, "rows-applied-total");
