@@ -197,6 +197,29 @@ class HypertableTest {
         }
     }
 
+    /**
+     * A deliberate replay (a new connector, offsets from 0) of a key whose row has moved in time
+     * since: by COPY it would land beside the row it replaces. On PostgreSQL, where COPY runs.
+     */
+    @Test
+    void aReplayedSnapshotRowOfAKeyThatMovedInTimeReplacesItAlsoWhereCopyIsOn() throws Exception {
+        plainTarget.execute("CREATE SCHEMA IF NOT EXISTS moved",
+                "CREATE TABLE moved.orders (id bigint, created_at timestamptz, v double precision, PRIMARY KEY (id, created_at))");
+        Schema created = sourceType(SchemaBuilder.string().optional(), "TIMESTAMPTZ", null, null).build();
+        DebeziumTable orders = DebeziumTable.builder("moved", "orders")
+                .key("id", Schema.INT64_SCHEMA).column("created_at", created).column("v", VALUE).build();
+        plainTarget.execute("INSERT INTO moved.orders VALUES (1, '2024-03-01 00:00:00+00', 2)");
+
+        TimescaleSinkTask task = plainTarget.startTask(new RecordingContext(plainTarget.taskProps(Map.of()), false));
+        try {
+            task.put(List.of(orders.read(1L, "2024-01-01 00:00:00+00", 1.0), orders.read(2L, "2024-01-01 00:00:00+00", 1.0)));
+        } finally {
+            task.stop();
+        }
+
+        assertThat(plainTarget.query("SELECT id || ' ' || v FROM moved.orders ORDER BY id")).containsExactly("1 1", "2 1");
+    }
+
     @Test
     void aUniqueConstraintWithoutTheTimeColumnIsRefusedNamingTableAndConstraint() throws Exception {
         try (Connection c = timescale.connect(); Statement s = c.createStatement()) {

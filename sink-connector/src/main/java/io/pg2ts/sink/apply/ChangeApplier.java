@@ -95,8 +95,10 @@ public final class ChangeApplier {
         }
         boolean bySourceKey = requireMatchingKey(target, shape);
         List<Change> upserts = batch.upserts();
-        if (writer.copy && batch.insertsOnly() && !copyConflicts.contains(target.table())) {
-            copyOrUpsert(writer, columns, upserts, shape, bySourceKey);
+        // COPY only where a row already there makes it fail: with rows replaced by a key that is not
+        // the primary key, a replayed row with another time would land beside the row it replaces.
+        if (writer.copy && batch.insertsOnly() && !bySourceKey && !copyConflicts.contains(target.table())) {
+            copyOrUpsert(writer, columns, upserts, shape, false);
             return;
         }
         List<Change> deletes = batch.deletes();
