@@ -98,7 +98,7 @@ public final class ChangeApplier {
         // COPY only where a row already there makes it fail: with rows replaced by a key that is not
         // the primary key, a replayed row with another time would land beside the row it replaces.
         if (writer.copy && batch.insertsOnly() && !bySourceKey && !copyConflicts.contains(target.table())) {
-            copyOrUpsert(writer, columns, upserts, shape, false);
+            copyOrUpsert(writer, columns, upserts, shape.keyNames());
             return;
         }
         List<Change> deletes = batch.deletes();
@@ -138,8 +138,7 @@ public final class ChangeApplier {
     }
 
     // The savepoint keeps a failed COPY from failing the transaction, so the rows can be upserted instead.
-    private void copyOrUpsert(Writer writer, Columns columns, List<Change> rows, RecordShape shape,
-            boolean bySourceKey) throws SQLException {
+    private void copyOrUpsert(Writer writer, Columns columns, List<Change> rows, List<String> keyNames) throws SQLException {
         Savepoint savepoint = writer.connection.setSavepoint();
         AppliedRows copied = new AppliedRows();
         try {
@@ -159,11 +158,7 @@ public final class ChangeApplier {
         copyConflicts.add(writer.target.table());
         log.info("Inserts into {} met rows that are already there; the task upserts into it from now on",
                 writer.target.table().quoted());
-        if (bySourceKey) {
-            replaceBySourceKey(writer, shape, columns, rows);
-        } else {
-            upsert(writer, columns, rows, shape.keyNames());
-        }
+        upsert(writer, columns, rows, keyNames);
     }
 
     private static void upsert(Writer writer, Columns columns, List<Change> rows, List<String> keyNames) throws SQLException {
