@@ -31,6 +31,7 @@ public final class Catalog {
     private static final String SCHEMA_EXISTS = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?";
 
     private final Map<TableId, TableMetadata> tables = new HashMap<>();
+    private long generation;
 
     /** @return the table, or null when it does not exist */
     public TableMetadata table(Connection connection, TableId table) throws SQLException {
@@ -96,7 +97,17 @@ public final class Catalog {
         tables.remove(table);
     }
 
+    /** Forgets every table, after a rollback that may have undone DDL; see {@link #generation()}. */
     public void clear() {
         tables.clear();
+        generation++;
+    }
+
+    /**
+     * How many times {@link #clear()} ran: what callers derived from the catalog at an earlier
+     * generation (a table found or made a hypertable) may have been rolled back since.
+     */
+    public long generation() {
+        return generation;
     }
 }

@@ -37,7 +37,9 @@ public final class TargetTables {
     private final boolean autoEvolve;
     private final Map<TableId, HypertableSpec> hypertables;
     private final boolean migrateData;
-    private final Set<TableId> hypertablesChecked = new HashSet<>();
+    // When each table was last found or made a hypertable (or found not to be one), by catalog
+    // generation: a rollback since may have undone its creation and conversion.
+    private final Map<TableId, Long> hypertablesChecked = new HashMap<>();
     private final boolean auto;
     private final List<String> autoTimeColumns;
     private final Map<TableId, HypertableSpec> resolved = new HashMap<>();
@@ -78,7 +80,8 @@ public final class TargetTables {
      */
     public TableMetadata prepare(Connection connection, TableId table, RecordShape shape) throws SQLException {
         TableMetadata metadata = prepareColumns(connection, table, shape);
-        if (!hypertablesChecked.contains(table)) {
+        Long checked = hypertablesChecked.get(table);
+        if (checked == null || checked != catalog.generation()) {
             HypertableSpec spec = hypertableOf(table, shape);
             if (spec != null) {
                 resolved.put(table, spec);
@@ -86,7 +89,7 @@ public final class TargetTables {
                 readFacts(connection, table);
                 metadata = catalog.table(connection, table);
             }
-            hypertablesChecked.add(table);
+            hypertablesChecked.put(table, catalog.generation());
         }
         return metadata;
     }
