@@ -1,0 +1,220 @@
+package io.pg2ts.cli.verify;
+
+import io.pg2ts.common.Identifiers;
+import io.pg2ts.common.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compares one table on the source and the target: row count and an md5 of its rows' text
+ * ({@code t::text}) in primary-key order, range by range of the key, so neither side ever sorts or
+ * hashes more than one range at a time and this process holds only the range boundaries. A range
+ * that differs is split into smaller ones until they hold at most {@link #NARROWEST_ROWS} source
+ * rows, and those are reported. A table without a primary key is compared whole, ordered by row text.
+ */
+public final class TableVerifier {
+
+    /** Ranges are narrowed down to this many source rows. */
+    static final int NARROWEST_ROWS = 100;
+
+    /** One key range's comparison; {@code from} and {@code to} are key values as text, null for open. */
+    public record Range(List<String> from, List<String> to, long sourceRows, String sourceMd5, long targetRows,
+            String targetMd5) {
+
+        public boolean equal() {
+            return sourceRows == targetRows && Objects.equals(sourceMd5, targetMd5);
+        }
+
+        /** {@code [from, to)} with the key values, "start" and "end" for open ends. */
+        public String describe() {
+            return "[" + (from == null ? "start" : "(" + String.join(", ", from) + ")") + ", "
+                    + (to == null ? "end" : "(" + String.join(", ", to) + ")") + ")";
+        }
+    }
+
+    /** A table's outcome: its rows on both sides, and the narrowest key ranges that differ. */
+    public record Result(TableId table, List<String> key, long sourceRows, long targetRows, List<Range> differing,
+            String problem) {
+
+        public boolean equal() {
+            return problem == null && differing.isEmpty();
+        }
+    }
+
+    private final Connection source;
+    private final Connection target;
+    private final int rangeRows;
+
+    /** @param rangeRows source rows per range at the first pass */
+    public TableVerifier(Connection source, Connection target, int rangeRows) {
+        this.source = source;
+        this.target = target;
+        this.rangeRows = rangeRows;
+    }
+
+    public Result verify(TableId table) throws SQLException {
+        if (!exists(target, table)) {
+            return new Result(table, List.of(), count(source, table), 0, List.of(), "missing on the target");
+        }
+        List<String[]> key = primaryKey(table);
+        if (key.isEmpty()) {
+            Range whole = compare(table, key, null, null);
+            return new Result(table, List.of(), whole.sourceRows(), whole.targetRows(),
+                    whole.equal() ? List.of() : List.of(whole), null);
+        }
+        List<Range> differing = new ArrayList<>();
+        long sourceRows = 0;
+        long targetRows = 0;
+        List<List<String>> bounds = boundaries(table, key, null, null, rangeRows);
+        for (int i = 0; i <= bounds.size(); i++) {
+            List<String> from = i == 0 ? null : bounds.get(i - 1);
+            List<String> to = i == bounds.size() ? null : bounds.get(i);
+            Range range = compare(table, key, from, to);
+            sourceRows += range.sourceRows();
+            targetRows += range.targetRows();
+            if (!range.equal()) {
+                narrow(table, key, range, rangeRows, differing);
+            }
+        }
+        return new Result(table, key.stream().map(k -> k[0]).toList(), sourceRows, targetRows, differing, null);
+    }
+
+    /** Splits a differing range into ranges of a tenth the rows, down to {@link #NARROWEST_ROWS}. */
+    private void narrow(TableId table, List<String[]> key, Range range, int rows, List<Range> differing)
+            throws SQLException {
+        int smaller = Math.max(NARROWEST_ROWS, rows / 10);
+        if (rows <= NARROWEST_ROWS || range.sourceRows() <= NARROWEST_ROWS) {
+            differing.add(range);
+            return;
+        }
+        List<List<String>> bounds = boundaries(table, key, range.from(), range.to(), smaller);
+        if (bounds.isEmpty()) {
+            differing.add(range);
+            return;
+        }
+        for (int i = 0; i <= bounds.size(); i++) {
+            List<String> from = i == 0 ? range.from() : bounds.get(i - 1);
+            List<String> to = i == bounds.size() ? range.to() : bounds.get(i);
+            Range part = compare(table, key, from, to);
+            if (!part.equal()) {
+                narrow(table, key, part, smaller, differing);
+            }
+        }
+    }
+
+    /** Every {@code every}-th key of the source within the range, the first excluded: range starts. */
+    private List<List<String>> boundaries(TableId table, List<String[]> key, List<String> from, List<String> to,
+            int every) throws SQLException {
+        String columns = columnList(key);
+        String sql = "SELECT " + textColumns(key) + " FROM (SELECT " + columns + ", row_number() OVER (ORDER BY "
+                + columns + ") AS pg2ts_n FROM " + table.quoted() + " t" + where(key, from, to)
+                + ") s WHERE pg2ts_n % " + every + " = 1 AND pg2ts_n > 1 ORDER BY pg2ts_n";
+        List<List<String>> bounds = new ArrayList<>();
+        try (PreparedStatement ps = source.prepareStatement(sql)) {
+            bind(ps, from, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> values = new ArrayList<>();
+                    for (int c = 1; c <= key.size(); c++) {
+                        values.add(rs.getString(c));
+                    }
+                    bounds.add(values);
+                }
+            }
+        }
+        return bounds;
+    }
+
+    private Range compare(TableId table, List<String[]> key, List<String> from, List<String> to) throws SQLException {
+        String order = key.isEmpty() ? "t::text COLLATE \"C\"" : columnList(key);
+        String sql = "SELECT count(*), coalesce(md5(string_agg(t::text, E'\\n' ORDER BY " + order + ")), '') FROM "
+                + table.quoted() + " t" + where(key, from, to);
+        long[] rows = new long[2];
+        String[] md5 = new String[2];
+        Connection[] sides = {source, target};
+        for (int side = 0; side < 2; side++) {
+            try (PreparedStatement ps = sides[side].prepareStatement(sql)) {
+                bind(ps, from, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    rows[side] = rs.getLong(1);
+                    md5[side] = rs.getString(2);
+                }
+            }
+        }
+        return new Range(from, to, rows[0], md5[0], rows[1], md5[1]);
+    }
+
+    private static String where(List<String[]> key, List<String> from, List<String> to) {
+        List<String> conditions = new ArrayList<>();
+        if (from != null) {
+            conditions.add("(" + columnList(key) + ") >= (" + typedParameters(key) + ")");
+        }
+        if (to != null) {
+            conditions.add("(" + columnList(key) + ") < (" + typedParameters(key) + ")");
+        }
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    private static void bind(PreparedStatement ps, List<String> from, List<String> to) throws SQLException {
+        int p = 1;
+        for (List<String> values : new List[] {from, to}) {
+            if (values != null) {
+                for (String value : values) {
+                    ps.setString(p++, value);
+                }
+            }
+        }
+    }
+
+    private static String columnList(List<String[]> key) {
+        return String.join(", ", key.stream().map(k -> "t." + Identifiers.quote(k[0])).toList());
+    }
+
+    private static String textColumns(List<String[]> key) {
+        return String.join(", ", key.stream().map(k -> Identifiers.quote(k[0]) + "::text").toList());
+    }
+
+    private static String typedParameters(List<String[]> key) {
+        return String.join(", ", key.stream().map(k -> "?::" + k[1]).toList());
+    }
+
+    /** The source's primary key columns, with their types, in key order. */
+    private List<String[]> primaryKey(TableId table) throws SQLException {
+        List<String[]> key = new ArrayList<>();
+        try (PreparedStatement ps = source.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod) "
+                + "FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[]) "
+                + "WHERE i.indrelid = ?::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    key.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+        }
+        return key;
+    }
+
+    private static boolean exists(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static long count(Connection c, TableId table) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted())) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
