@@ -156,8 +156,7 @@ public final class ExactTextConverter implements CustomConverter<SchemaBuilder, 
         if (value instanceof Temporal temporal) {
             return temporal(temporal, where);
         }
-        throw new DataException(where + ": pg2ts cannot carry a value read as " + value.getClass().getName()
-                + " exactly; exclude the table or ask for the type to be supported");
+        throw unsupported(value, where);
     }
 
     /**
@@ -203,8 +202,7 @@ public final class ExactTextConverter implements CustomConverter<SchemaBuilder, 
         if (value instanceof OffsetTime time) {
             return time(time.toLocalTime()) + time.getOffset().getId().replace("Z", "+00:00");
         }
-        throw new DataException(where + ": pg2ts cannot carry a value read as " + value.getClass().getName()
-                + " exactly; exclude the table or ask for the type to be supported");
+        throw unsupported(value, where);
     }
 
     /** {@code yyyy-MM-dd} with PostgreSQL's year of era (BC years count from 1), at least four digits. */
@@ -221,6 +219,11 @@ public final class ExactTextConverter implements CustomConverter<SchemaBuilder, 
         String text = String.format(Locale.ROOT, "%02d:%02d:%02d", time.getHour(), time.getMinute(), time.getSecond());
         int micros = time.getNano() / 1000;
         return micros == 0 ? text : text + String.format(Locale.ROOT, ".%06d", micros);
+    }
+
+    private static DataException unsupported(Object value, String where) {
+        return new DataException(where + ": pg2ts cannot carry a value read as " + value.getClass().getName()
+                + " exactly; exclude the table or ask for the type to be supported");
     }
 
     private static String money(double value, String where) {

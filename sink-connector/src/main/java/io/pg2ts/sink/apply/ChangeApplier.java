@@ -69,8 +69,7 @@ public final class ChangeApplier {
      * table, or a change from the stream, which follows the whole snapshot.
      */
     static boolean snapshotApplied(TableBatch batch) {
-        List<Change> changes = batch.shape().keyed() ? batch.inApplyOrder() : batch.inOrder();
-        for (Change change : changes) {
+        for (Change change : batch.inApplyOrder()) {
             if (!(change.record().value() instanceof Struct value) || value.schema().field("source") == null) {
                 continue;
             }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -44,22 +45,11 @@ public final class TargetTables {
     private final List<String> autoTimeColumns;
     private final Map<TableId, HypertableSpec> resolved = new HashMap<>();
     private final Set<TableId> compressionConfirmed = new HashSet<>();
-    private final Map<TableId, HypertableFacts> facts = new java.util.concurrent.ConcurrentHashMap<>();
-
-    public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve) {
-        this(catalog, autoCreate, autoEvolve, Map.of(), false);
-    }
+    private final Map<TableId, HypertableFacts> facts = new ConcurrentHashMap<>();
 
     /**
      * @param hypertables the tables to make hypertables before their first row
      * @param migrateData whether a listed plain table with rows is converted with them
-     */
-    public TargetTables(Catalog catalog, boolean autoCreate, boolean autoEvolve, Map<TableId, HypertableSpec> hypertables,
-            boolean migrateData) {
-        this(catalog, autoCreate, autoEvolve, hypertables, migrateData, false, List.of());
-    }
-
-    /**
      * @param auto whether tables keyed by a temporal column (or one named in {@code autoTimeColumns})
      *     become hypertables too
      */
