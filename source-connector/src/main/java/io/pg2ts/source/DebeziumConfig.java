@@ -31,6 +31,10 @@ import java.util.stream.Collectors;
  *   <li>{@code extended.headers.enabled=false}: no {@code __debezium.context.*} headers (connector
  *       name, task id) on every record; they cost about 90 bytes and three header objects per row
  *       and say nothing the topic name does not;</li>
+ *   <li>{@code message.prefix.exclude.list=.*}: logical decoding messages
+ *       ({@code pg_logical_emit_message}) are not table rows and would land on a {@code <prefix>.message}
+ *       topic the sink cannot apply; the slot still moves past them, which is how {@code pg2ts cutover}
+ *       marks its quiet point;</li>
  *   <li>{@code converters=pg2ts} with {@link ExactTextConverter}: the types Debezium's own conversion
  *       changes or fails on travel as PostgreSQL's text of the value;</li>
  *   <li>{@code tombstones.on.delete=true}: a delete is followed by a tombstone, so compacted topics
@@ -91,6 +95,7 @@ public final class DebeziumConfig {
         props.put("include.unknown.datatypes", "true");
         props.put("tombstones.on.delete", "true");
         props.put("extended.headers.enabled", "false");
+        props.put("message.prefix.exclude.list", ".*");
         props.put("converters", "pg2ts");
         props.put("pg2ts.type", ExactTextConverter.class.getName());
 

@@ -1,5 +1,6 @@
 package io.pg2ts.source;
 
+import io.pg2ts.common.ReplicationNames;
 import io.pg2ts.common.TableId;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -115,7 +116,7 @@ public final class PostgresSourceConfig extends AbstractConfig {
     public static final int MAX_UNACKNOWLEDGED_RECORDS_DEFAULT = 10_000;
 
     /** PostgreSQL's limit on identifier and slot names, in bytes. */
-    static final int MAX_NAME_BYTES = 63;
+    static final int MAX_NAME_BYTES = ReplicationNames.MAX_NAME_BYTES;
 
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
     private static final Pattern PUBLICATION_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -197,11 +198,7 @@ public final class PostgresSourceConfig extends AbstractConfig {
      * in lower case, every character other than a-z, 0-9 and _ replaced by _, at most 63 bytes.
      */
     public static String derivedName(String connectorName) {
-        StringBuilder name = new StringBuilder("pg2ts_");
-        connectorName.toLowerCase(Locale.ROOT).codePoints().forEach(c -> name.append(
-                (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ? (char) c : '_'));
-        // Only ASCII is left, so 63 characters are 63 bytes.
-        return name.length() > MAX_NAME_BYTES ? name.substring(0, MAX_NAME_BYTES) : name.toString();
+        return ReplicationNames.derived(connectorName);
     }
 
     private static Map<String, String> passThrough(Map<String, String> originals) {

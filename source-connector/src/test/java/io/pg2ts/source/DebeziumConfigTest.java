@@ -52,6 +52,7 @@ class DebeziumConfigTest {
                 Map.entry("include.unknown.datatypes", "true"),
                 Map.entry("tombstones.on.delete", "true"),
                 Map.entry("extended.headers.enabled", "false"),
+                Map.entry("message.prefix.exclude.list", ".*"),
                 Map.entry("converters", "pg2ts"),
                 Map.entry("pg2ts.type", "io.pg2ts.source.ExactTextConverter")));
     }

@@ -1,5 +1,6 @@
 package io.pg2ts.cli.connect;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -39,6 +40,21 @@ public final class ConnectRestClient {
     /** {@code GET /connectors/{name}/status}. */
     public JsonNode status(String name) throws IOException, InterruptedException {
         return JSON.readTree(send("GET", "connectors/" + encode(name) + "/status", null));
+    }
+
+    /** {@code GET /connectors/{name}/config}: the connector's configuration as it was PUT. */
+    public Map<String, String> config(String name) throws IOException, InterruptedException {
+        return JSON.readValue(send("GET", "connectors/" + encode(name) + "/config", null),
+                new TypeReference<Map<String, String>>() { });
+    }
+
+    /**
+     * The setting of the connector's first task ({@code GET /connectors/{name}/tasks}), where a
+     * connector puts what it derived (the source's slot and publication names); null when unset.
+     */
+    public String taskSetting(String name, String key) throws IOException, InterruptedException {
+        JsonNode value = tasks(name).path(0).path("config").path(key);
+        return value.isMissingNode() || value.isNull() ? null : value.asText();
     }
 
     /** {@code GET /connectors/{name}/tasks}: the configs the connector gave its tasks. */

@@ -1,0 +1,155 @@
+package io.pg2ts.cli;
+
+import io.pg2ts.cli.connect.ConnectRestClient;
+import io.pg2ts.cli.connect.PostgresEndpoint;
+import io.pg2ts.cli.cutover.Drain;
+import io.pg2ts.cli.cutover.SequenceSync;
+import io.pg2ts.cli.cutover.SinkBacklog;
+import io.pg2ts.cli.migrate.MigrationMonitor;
+import io.pg2ts.cli.migrate.MigrationRun;
+import io.pg2ts.common.TableId;
+import java.io.PrintStream;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "cutover", mixinStandardHelpOptions = true,
+        description = {"Ends a migration once the application has stopped writing to the source.",
+            "Run it right after the application's writes to the source are stopped. It takes the source's WAL "
+                + "position as the quiet point and waits (--timeout) until the source connector has confirmed the "
+                + "slot up to it and the sink has applied every record in Kafka (the offsets it stores on the "
+                + "target equal the topics' end offsets); then stops both connectors (unless --keep-connectors), "
+                + "sets every target sequence to the source's value plus --sequence-margin, compares every table "
+                + "as pg2ts verify does, and prints the cutover window from the quiet point to the verified target.",
+            "When the drain times out nothing is changed and the connectors keep running: run cutover again. "
+                + "Credentials come from the URLs (?user=...&password=...) or PGUSER/PGPASSWORD. "
+                + "Exit status 0 when drained, sequences set and every table verified; 1 otherwise; 2 on an error."})
+final class CutoverCommand implements Callable<Integer> {
+
+    @Option(names = "--source", required = true, paramLabel = "JDBC_URL", description = "Source database.")
+    String source;
+
+    @Option(names = "--target", required = true, paramLabel = "JDBC_URL", description = "Target database.")
+    String target;
+
+    @Option(names = "--connect", required = true, paramLabel = "URL", description = "REST URL of the Kafka Connect cluster running the connectors.")
+    URI connect;
+
+    @Option(names = "--kafka", required = true, paramLabel = "HOST:PORT[,...]",
+            description = "Kafka brokers of that cluster, to read the end offsets of the sink's topics.")
+    String kafka;
+
+    @Option(names = "--source-connector", defaultValue = MigrationRun.SOURCE_CONNECTOR,
+            description = "Name of the source connector (default: ${DEFAULT-VALUE}).")
+    String sourceConnector;
+
+    @Option(names = "--sink-connector", defaultValue = MigrationRun.SINK_CONNECTOR,
+            description = "Name of the sink connector (default: ${DEFAULT-VALUE}).")
+    String sinkConnector;
+
+    @Option(names = "--timeout", defaultValue = "PT10M",
+            description = "How long to wait for the connectors to drain, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--sequence-margin", defaultValue = "0", paramLabel = "N",
+            description = "Values each target sequence skips beyond the source's (default: ${DEFAULT-VALUE}; raise it "
+                    + "when the source may still take writes, e.g. from a job you could not stop).")
+    long sequenceMargin;
+
+    @Option(names = "--keep-connectors", description = "Leave both connectors running after the drain (by default they are "
+            + "stopped, so that nothing written to the source later can reach the target the application now uses).")
+    boolean keepConnectors;
+
+    @Option(names = "--jobs", defaultValue = "2", description = "Tables verified at once (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Override
+    public Integer call() throws Exception {
+        PostgresEndpoint sourceEndpoint = PostgresEndpoint.parse(source, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+        PostgresEndpoint targetEndpoint = PostgresEndpoint.parse(target, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+        return cutover(new ConnectRestClient(connect), kafka, sourceEndpoint, targetEndpoint, System.out);
+    }
+
+    int cutover(ConnectRestClient rest, String kafkaServers, PostgresEndpoint sourceEndpoint,
+            PostgresEndpoint targetEndpoint, PrintStream out) throws Exception {
+        Instant quiet = Instant.now();
+        Map<String, String> sinkConfig = rest.config(sinkConnector);
+        String slot = rest.taskSetting(sourceConnector, "slot.name");
+        if (slot == null) {
+            throw new IllegalStateException("connector " + sourceConnector + " has no running task with a slot.name: "
+                    + "name the pg2ts source connector with --source-connector, or resume it when stopped "
+                    + "(PUT /connectors/" + sourceConnector + "/resume) and run cutover again");
+        }
+        TableId offsetsTable = new TableId(sinkConfig.getOrDefault("offsets.schema", "pg2ts").strip(), "sink_offsets");
+        List<TableId> tables;
+        Drain.Reading drained;
+        Instant drainedAt;
+        try (Connection sourceDb = open(sourceEndpoint); Connection targetDb = open(targetEndpoint);
+                SinkBacklog backlog = new SinkBacklog(kafkaServers, offsetsTable, sinkConnector,
+                        SinkBacklog.topicsOf(sinkConfig))) {
+            tables = tables(rest, sourceDb);
+            String quietLsn = Drain.markQuietPoint(sourceDb);
+            out.println("source quiet at WAL " + quietLsn + " (" + quiet + "); waiting for " + sourceConnector + " and "
+                    + sinkConnector + " to drain, at most " + timeout);
+            drained = new Drain(sourceDb, targetDb, rest, List.of(sourceConnector, sinkConnector), slot, backlog)
+                    .await(quietLsn, timeout, out);
+            drainedAt = Instant.now();
+            if (!drained.drained()) {
+                out.println("NOT drained within " + timeout + ": " + drained.line() + ". Nothing was changed and the "
+                        + "connectors keep running; check that the application has stopped writing, then run cutover again.");
+                return 1;
+            }
+            out.printf("drained in %s%n", seconds(Duration.between(quiet, drainedAt)));
+            if (!keepConnectors) {
+                for (String name : List.of(sourceConnector, sinkConnector)) {
+                    rest.stop(name);
+                    rest.awaitStopped(name, Duration.ofMinutes(2));
+                }
+                out.println("stopped " + sourceConnector + " and " + sinkConnector
+                        + " (their configs and offsets stay; pg2ts cleanup removes them and the slot)");
+            }
+            List<SequenceSync.Synced> sequences = SequenceSync.sync(sourceDb, targetDb, sequenceMargin);
+            long failed = sequences.stream().filter(s -> s.problem() != null).count();
+            out.printf("sequences: %d set%s%n", sequences.size() - failed, failed == 0 ? "" : ", " + failed + " FAILED:");
+            sequences.stream().filter(s -> s.problem() != null).forEach(s -> out.println("  " + s.line()));
+            Instant sequencesAt = Instant.now();
+            out.println("verifying " + tables.size() + " tables");
+            int verified = VerifyCommand.verify(sourceEndpoint, targetEndpoint, tables, 100_000, Math.max(1, jobs), out);
+            Instant verifiedAt = Instant.now();
+            boolean ok = verified == 0 && failed == 0;
+            out.printf("cutover %s: window %s from the quiet point to the %s target "
+                    + "(drain %s, connectors and sequences %s, verify %s)%n",
+                    ok ? "complete" : "FAILED", seconds(Duration.between(quiet, verifiedAt)),
+                    verified == 0 ? "verified" : "compared", seconds(Duration.between(quiet, drainedAt)),
+                    seconds(Duration.between(drainedAt, sequencesAt)), seconds(Duration.between(sequencesAt, verifiedAt)));
+            if (ok) {
+                out.println("the target is ready: point the application at it");
+            }
+            return ok ? 0 : 1;
+        }
+    }
+
+    /** The tables the source connector captures: its include list, else every user table of the source. */
+    private List<TableId> tables(ConnectRestClient rest, Connection sourceDb) throws Exception {
+        String include = rest.config(sourceConnector).getOrDefault("table.include.list", "").strip();
+        return include.isEmpty() ? MigrationMonitor.userTables(sourceDb)
+                : Arrays.stream(include.split(",")).map(String::strip).map(TableId::parse).toList();
+    }
+
+    private static String seconds(Duration d) {
+        return String.format("%.1f s", d.toMillis() / 1000.0);
+    }
+
+    private static Connection open(PostgresEndpoint endpoint) throws SQLException {
+        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password());
+    }
+}
