@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,6 +72,7 @@ final class DeployCommand implements Callable<Integer> {
     List<Path> files;
 
     private PrintWriter out;
+    private final List<Path> filesWithExampleKafka = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -114,6 +116,12 @@ final class DeployCommand implements Callable<Integer> {
                 out.println(file + ": valid (connector " + connector.name() + ", " + connector.connectorClass() + ")");
             }
         }
+        if (!filesWithExampleKafka.isEmpty()) {
+            spec.commandLine().getErr().println("note: the converters of " + filesWithExampleKafka.stream()
+                    .map(Path::toString).collect(Collectors.joining(", ")) + " keep their schemas in the brokers "
+                    + EXAMPLES_KAFKA + " of docker-compose.yml; pass --kafka HOST:PORT if the Connect cluster's "
+                    + "brokers are elsewhere");
+        }
         if (errors > 0) {
             out.println(errors + " error(s) in " + (files.size() - valid.size()) + " of " + files.size()
                     + " file(s): nothing deployed");
@@ -126,19 +134,15 @@ final class DeployCommand implements Callable<Integer> {
         return put(rest, valid);
     }
 
-    private ConnectorFile read(Path file, List<String> problems) throws IOException {
+    private ConnectorFile read(Path file, List<String> problems) {
         try {
             ConnectorFile connector = ConnectorFile.read(file, name);
             if (kafka != null) {
                 return new ConnectorFile(file, connector.name(), ConnectorConfigs.withKafka(connector.config(), kafka));
             }
-            List<String> placeholders = connector.config().entrySet().stream()
-                    .filter(e -> e.getKey().endsWith(".converter.bootstrap.servers") && EXAMPLES_KAFKA.equals(e.getValue()))
-                    .map(Map.Entry::getKey).toList();
-            if (!placeholders.isEmpty()) {
-                spec.commandLine().getErr().println("note: " + file + ": " + String.join(", ", placeholders)
-                        + " name the brokers " + EXAMPLES_KAFKA + " of docker-compose.yml; pass --kafka HOST:PORT "
-                        + "if the Connect cluster's brokers are elsewhere");
+            if (connector.config().entrySet().stream().anyMatch(e -> e.getKey().endsWith(".converter.bootstrap.servers")
+                    && EXAMPLES_KAFKA.equals(e.getValue()))) {
+                filesWithExampleKafka.add(file);
             }
             return connector;
         } catch (ConnectorFile.Invalid e) {
@@ -183,6 +187,8 @@ final class DeployCommand implements Callable<Integer> {
     /** Creates or updates every connector, then waits for each to run; 0 when all run. */
     private int put(ConnectRestClient rest, List<ConnectorFile> connectors) throws IOException, InterruptedException {
         Map<String, String> heldState = new LinkedHashMap<>();
+        List<ConnectorFile> put = new ArrayList<>();
+        int notRunning = 0;
         for (ConnectorFile connector : connectors) {
             boolean exists = rest.exists(connector.name());
             if (exists) {
@@ -191,11 +197,19 @@ final class DeployCommand implements Callable<Integer> {
                     heldState.put(connector.name(), state);
                 }
             }
-            rest.putConnectorConfig(connector.name(), connector.config());
+            try {
+                rest.putConnectorConfig(connector.name(), connector.config());
+            } catch (ConnectRestException e) {
+                // 409 while the workers rebalance; the command may simply be run again.
+                out.println(connector.name() + ": NOT DEPLOYED: Connect answered HTTP " + e.status() + ": "
+                        + e.connectMessage());
+                notRunning++;
+                continue;
+            }
+            put.add(connector);
             out.println(connector.name() + ": " + (exists ? "updated" : "created") + " from " + connector.file());
         }
-        int notRunning = 0;
-        for (ConnectorFile connector : connectors) {
+        for (ConnectorFile connector : put) {
             String held = heldState.get(connector.name());
             if (held != null) {
                 out.println(connector.name() + ": " + held + " as before; the new config applies once it is resumed "

@@ -45,12 +45,18 @@ public record ConnectorFile(Path file, String name, Map<String, String> config) 
      * @param givenName the name to give the connector whatever the file says, or null
      * @throws Invalid with every problem of the file, each naming the key to fix
      */
-    public static ConnectorFile read(Path file, String givenName) throws IOException, Invalid {
-        JsonNode root;
+    public static ConnectorFile read(Path file, String givenName) throws Invalid {
+        String text;
         try {
-            root = JSON.readTree(Files.readString(file));
+            text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new Invalid(List.of("no such file"));
+        } catch (IOException e) {
+            throw new Invalid(List.of("cannot read it: " + e));
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             // Not Jackson's message: it quotes the text around the error, which may be a password.
             throw new Invalid(List.of("not valid JSON (line " + e.getLocation().getLineNr() + ", column "
