@@ -35,13 +35,14 @@ import picocli.CommandLine.Spec;
                 + "else the file name without .json. Numbers and booleans become strings.",
             "Every file is validated first (PUT /connector-plugins/<class>/config/validate, which runs the "
                 + "connector's own checks, such as connecting to the database); every error is printed as "
-                + "FILE: option: message, and if there is any, nothing is deployed. Values are never printed. "
+                + "FILE: option: message, and if there is any, nothing is deployed. Option values are not printed, and secrets quoted in Connect's messages are masked. "
                 + "Then each connector is PUT to /connectors/<name>/config, reported as created or updated; a "
                 + "connector that was paused or stopped keeps that state.",
             "The config examples point their converters at the brokers kafka:9092 (docker-compose.yml); "
-                + "--kafka replaces every *.converter.bootstrap.servers.",
+                + "--kafka replaces every *.converter.bootstrap.servers; without it they stay as the files say, "
+                + "with a note.",
             "Exit status 0 when every connector runs (with --dry-run: every file is valid), 1 on an invalid "
-                + "file or a connector that does not run, 2 when Connect cannot be reached."})
+                + "file or a connector that does not run, 2 on wrong arguments or when Connect cannot be reached."})
 final class DeployCommand implements Callable<Integer> {
 
     private static final String EXAMPLES_KAFKA = "kafka:9092";
@@ -64,7 +65,7 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Validate only; create and change nothing.")
     boolean dryRun;
 
-    @Option(names = "--timeout", defaultValue = "PT2M",
+    @Option(names = "--timeout", defaultValue = "PT2M", paramLabel = "DURATION",
             description = "How long to wait for each connector to run, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 

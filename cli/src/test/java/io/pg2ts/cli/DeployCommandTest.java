@@ -91,8 +91,10 @@ class DeployCommandTest {
         Path sourceFile = writeFlat("bad-source.json", badSource);
         Path sinkFile = writeFlat("bad-sink.json", badSink);
         Path validFile = writeFlat("good-sink.json", sinkConfig());
+        Path notLogicalFile = writeFlat("replica-source.json",
+                ConnectorConfigs.withSource(sourceConfig(), endpoint(target, "")));
 
-        Run run = deploy(sourceFile.toString(), sinkFile.toString(), validFile.toString());
+        Run run = deploy(sourceFile.toString(), sinkFile.toString(), validFile.toString(), notLogicalFile.toString());
 
         assertThat(run.status).as(run.out).isEqualTo(1);
         assertThat(run.out).contains(sourceFile + ": database.port: Invalid value 70000 for configuration database.port: "
@@ -103,13 +105,15 @@ class DeployCommandTest {
                 .contains(sinkFile + ": connection.user: Missing required configuration \"connection.user\"")
                 .contains(sinkFile + ": table.name.format: Invalid value ${schema}.${tabel} for configuration "
                         + "table.name.format: unknown placeholder ${tabel}")
+                .contains(notLogicalFile + ": database.hostname: wal_level is 'replica' on ")
                 .contains(validFile + ": valid (connector good-sink, io.pg2ts.sink.TimescaleSinkConnector)")
-                .contains("error(s) in 2 of 3 file(s): nothing deployed")
+                .contains("error(s) in 3 of 4 file(s): nothing deployed")
                 .doesNotContain(SINK_PASSWORD);
-        assertThat(errorLines(run.out)).hasSize(5);
-        assertThat(rest().exists("bad-source")).isFalse();
-        assertThat(rest().exists("bad-sink")).isFalse();
-        assertThat(rest().exists("good-sink")).isFalse();
+        assertThat(linesOf(run.out, sourceFile)).hasSize(2);
+        assertThat(linesOf(run.out, sinkFile)).hasSize(3);
+        for (String name : List.of("bad-source", "bad-sink", "good-sink", "replica-source")) {
+            assertThat(rest().exists(name)).as(name).isFalse();
+        }
     }
 
     @Test
@@ -230,8 +234,8 @@ class DeployCommandTest {
         return new Run(status, out.toString(), err.toString());
     }
 
-    private static List<String> errorLines(String out) {
-        return out.lines().filter(line -> line.contains(".json: ") && !line.contains(": valid (")).toList();
+    private static List<String> linesOf(String out, Path file) {
+        return out.lines().filter(line -> line.startsWith(file + ": ")).toList();
     }
 
     private static void awaitTargetRows(String table, long rows) throws Exception {
