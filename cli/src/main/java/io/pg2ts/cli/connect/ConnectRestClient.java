@@ -37,6 +37,29 @@ public final class ConnectRestClient {
         send("PUT", "connectors/" + encode(name) + "/config", JSON.writeValueAsString(config));
     }
 
+    /** Whether the worker has a connector of this name ({@code GET /connectors/{name}}). */
+    public boolean exists(String name) throws IOException, InterruptedException {
+        try {
+            send("GET", "connectors/" + encode(name), null);
+            return true;
+        } catch (ConnectRestException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@code PUT /connector-plugins/{class}/config/validate}: the connector's and Connect's checks of
+     * this config, without creating anything. The answer has {@code error_count} and, per option,
+     * {@code configs[].value.errors}.
+     */
+    public JsonNode validate(String connectorClass, Map<String, String> config) throws IOException, InterruptedException {
+        return JSON.readTree(send("PUT", "connector-plugins/" + encode(connectorClass) + "/config/validate",
+                JSON.writeValueAsString(config)));
+    }
+
     /** {@code GET /connectors/{name}/status}. */
     public JsonNode status(String name) throws IOException, InterruptedException {
         return JSON.readTree(send("GET", "connectors/" + encode(name) + "/status", null));
@@ -198,13 +221,26 @@ public final class ConnectRestClient {
     public static final class ConnectRestException extends IOException {
         private final int status;
 
+        private final String body;
+
         ConnectRestException(String request, int status, String body) {
             super(request + " answered " + status + ": " + body);
             this.status = status;
+            this.body = body;
         }
 
         public int status() {
             return status;
+        }
+
+        /** The {@code message} of Connect's error answer, or its whole body when it has none. */
+        public String connectMessage() {
+            try {
+                String message = JSON.readTree(body).path("message").asText("");
+                return message.isEmpty() ? body : message;
+            } catch (IOException e) {
+                return body;
+            }
         }
     }
 }
