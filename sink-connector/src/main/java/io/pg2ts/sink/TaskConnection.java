@@ -1,6 +1,7 @@
 package io.pg2ts.sink;
 
 import io.pg2ts.sink.apply.OffsetStore;
+import io.pg2ts.sink.apply.ProgressStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -8,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 // A task's one connection to the target, opened when first needed and again after it is lost,
 // with autocommit off. Its application name, pg2ts-sink/<connector>/<task>, shows in
-// pg_stat_activity. The first time it connects it makes sure the offsets table is there.
+// pg_stat_activity. The first time it connects it makes sure the offsets and progress tables are there.
 final class TaskConnection {
 
     private static final Logger log = LoggerFactory.getLogger(TaskConnection.class);
@@ -16,13 +17,15 @@ final class TaskConnection {
     private final TimescaleSinkConfig config;
     private final String applicationName;
     private final OffsetStore offsets;
+    private final ProgressStore progress;
     private Connection connection;
     private boolean offsetsTableReady;
 
-    TaskConnection(TimescaleSinkConfig config, String applicationName, OffsetStore offsets) {
+    TaskConnection(TimescaleSinkConfig config, String applicationName, OffsetStore offsets, ProgressStore progress) {
         this.config = config;
         this.applicationName = applicationName;
         this.offsets = offsets;
+        this.progress = progress;
     }
 
     Connection get() throws SQLException {
@@ -35,9 +38,10 @@ final class TaskConnection {
             c.setAutoCommit(false);
             if (!offsetsTableReady) {
                 offsets.createIfMissing(c);
+                progress.createIfMissing(c);
                 c.commit();
                 offsetsTableReady = true;
-                log.info("Offsets table {} is ready", offsets.table());
+                log.info("Offsets table {} and progress table {} are ready", offsets.table(), progress.table());
             }
         } catch (SQLException | RuntimeException e) {
             try {

@@ -20,6 +20,13 @@ import org.apache.kafka.common.config.types.Password;
  * Configuration of the pg2ts TimescaleDB sink connector: the target connection, how target
  * tables are named, created and evolved, how changes are batched, where the applied offsets are
  * kept, and how transient failures are retried.
+ *
+ * <p>The schema {@code offsets.schema} holds two tables the sink creates when missing, both written
+ * in the transaction of the rows they cover: {@code sink_offsets}, the next Kafka offset per
+ * connector, topic and partition; and {@code sink_tables}, the changes applied per connector, target
+ * table and task (cumulative {@code snapshot_rows}, {@code inserted}, {@code updated}, {@code deleted},
+ * {@code truncated}; {@code snapshot_done}; {@code newest_source_ts}), which {@code pg2ts status}
+ * reads. See {@link io.pg2ts.sink.apply.ProgressStore}.
  */
 public final class TimescaleSinkConfig extends AbstractConfig {
 
@@ -285,7 +292,7 @@ public final class TimescaleSinkConfig extends AbstractConfig {
         return applyCopy;
     }
 
-    /** {@code <offsets.schema>.sink_offsets}. */
+    /** {@code <offsets.schema>.sink_offsets}; {@code <offsets.schema>.sink_tables} is next to it. */
     public TableId offsetsTable() {
         return offsetsTable;
     }

@@ -7,6 +7,7 @@ import io.pg2ts.sink.apply.ChangeBuffer;
 import io.pg2ts.sink.apply.Flusher;
 import io.pg2ts.sink.apply.OffsetStore;
 import io.pg2ts.sink.apply.PartitionOffsets;
+import io.pg2ts.sink.apply.ProgressStore;
 import io.pg2ts.sink.apply.SqlErrors;
 import io.pg2ts.sink.record.Change;
 import io.pg2ts.sink.record.EnvelopeParser;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies Debezium change events to the target exactly once. Changes are buffered across
  * {@link #put} calls and flushed, when the buffer is full or has lingered long enough, in one
- * transaction that also stores the next Kafka offset of every partition it covers. On open the
+ * transaction that also stores the next Kafka offset of every partition it covers, and the
+ * changes applied per table ({@link ProgressStore}). On open the
  * task seeks to the stored offsets, records below a partition's position are skipped, and
  * {@link #preCommit} hands Connect only offsets whose rows are committed.
  */
@@ -86,9 +88,10 @@ public final class TimescaleSinkTask extends SinkTask {
                 config.hypertables(), config.hypertablesMigrateData(), config.hypertablesAuto(),
                 config.hypertablesAutoTimeColumns());
         ChangeApplier applier = new ChangeApplier(targetTables, config.applyCopy());
-        flusher = new Flusher(applier, catalog, offsetStore, reporter);
+        ProgressStore progressStore = new ProgressStore(config.offsetsTable().schema(), connector, config.taskId());
+        flusher = new Flusher(applier, catalog, offsetStore, progressStore, reporter);
         metrics = new SinkMetrics(connector, config.taskId());
-        connection = new TaskConnection(config, applicationName, offsetStore);
+        connection = new TaskConnection(config, applicationName, offsetStore, progressStore);
         log.info("Started pg2ts sink task {} writing to {} (table.name.format {}, offsets in {})", applicationName,
                 TargetConnection.hostAndPort(config.connectionUrl()), config.tableNameFormat(), config.offsetsTable());
     }

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pg2ts.cli.connect.ConnectRestClient;
 import io.pg2ts.cli.connect.ConnectorConfigs;
 import io.pg2ts.cli.connect.PostgresEndpoint;
+import io.pg2ts.cli.status.StatusDisplay;
+import io.pg2ts.cli.status.StatusReader;
 import io.pg2ts.common.TableId;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +24,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Deploys the source and sink connectors from the config examples to a Connect cluster, shows
- * progress until the target has caught up, and verifies that every table equals its source.
+ * progress (as {@code pg2ts status} does: redrawn on a terminal, a reading every 2 s otherwise)
+ * until the target has caught up, and verifies that every table equals its source.
  */
 public final class MigrationRun {
 
@@ -74,14 +79,16 @@ public final class MigrationRun {
      */
     public boolean awaitVerified(BooleanSupplier sourceQuiet, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
-        try (Connection sourceDb = open(source); Connection targetDb = open(target)) {
+        StatusDisplay display = StatusDisplay.forConsole(new PrintWriter(out));
+        try (Connection sourceDb = open(source); Connection targetDb = open(target);
+                StatusReader status = statusReader(sourceDb)) {
             MigrationMonitor monitor = new MigrationMonitor(sourceDb, targetDb, tables(sourceDb), slotName());
             List<String> mismatches = List.of("not compared yet");
             while (Instant.now().isBefore(deadline)) {
                 ConnectRestClient.failIfFailed(SOURCE_CONNECTOR, connect.status(SOURCE_CONNECTOR));
                 ConnectRestClient.failIfFailed(SINK_CONNECTOR, connect.status(SINK_CONNECTOR));
+                display.show(status.read());
                 MigrationMonitor.Progress progress = monitor.read();
-                out.println(progress.line());
                 if (sourceQuiet.getAsBoolean() && progress.rowCountsMatch()) {
                     mismatches = monitor.mismatches();
                     if (mismatches.isEmpty()) {
@@ -95,6 +102,13 @@ public final class MigrationRun {
             monitor.mismatches().forEach(m -> out.println("  " + m));
             return false;
         }
+    }
+
+    // The migration's status as pg2ts status shows it, with the Kafka backlog when the brokers are known.
+    private StatusReader statusReader(Connection sourceDb) throws Exception {
+        String offsetsSchema = ConnectorConfigs.load(examples.resolve("sink.json")).getOrDefault("offsets.schema", "pg2ts");
+        return new StatusReader(source, target, new StatusReader.Settings(SOURCE_CONNECTOR, SINK_CONNECTOR, offsetsSchema,
+                slotName().isEmpty() ? null : slotName(), new ArrayList<>(tables(sourceDb).keySet()), connect, kafka, 65_536));
     }
 
     /** The source example pointed at the source database and the Kafka brokers. */

@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -70,13 +69,7 @@ public final class ChangeApplier {
      */
     static boolean snapshotApplied(TableBatch batch) {
         for (Change change : batch.inApplyOrder()) {
-            if (!(change.record().value() instanceof Struct value) || value.schema().field("source") == null) {
-                continue;
-            }
-            Struct source = value.getStruct("source");
-            Object snapshot = source == null || source.schema().field("snapshot") == null ? null : source.get("snapshot");
-            if (snapshot == null || "false".equals(snapshot) || "last".equals(snapshot)
-                    || "last_in_data_collection".equals(snapshot)) {
+            if (change.showsSnapshotApplied()) {
                 return true;
             }
         }

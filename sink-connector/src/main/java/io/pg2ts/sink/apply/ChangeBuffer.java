@@ -20,6 +20,7 @@ public final class ChangeBuffer {
     private final List<Step> steps = new ArrayList<>();
     private final Map<TableId, TableBatch> open = new HashMap<>();
     private final List<Future<Void>> reports = new ArrayList<>();
+    private final ChangeCounts counts = new ChangeCounts();
     private int rows;
     private long bytes;
     private long newestSourceTsMs;
@@ -28,6 +29,7 @@ public final class ChangeBuffer {
         TableId table = change.table();
         TableBatch batch = open.get(table);
         newestSourceTsMs = Math.max(newestSourceTsMs, change.sourceTsMs());
+        counts.add(change);
         if (change.op() == Op.TRUNCATE) {
             if (batch != null) {
                 steps.remove(batch);
@@ -70,6 +72,11 @@ public final class ChangeBuffer {
         return steps;
     }
 
+    /** Every change added since the last {@link #clear()}, coalesced or not, per table and operation. */
+    ChangeCounts counts() {
+        return counts;
+    }
+
     List<Future<Void>> reports() {
         return reports;
     }
@@ -93,6 +100,7 @@ public final class ChangeBuffer {
         steps.clear();
         open.clear();
         reports.clear();
+        counts.clear();
         rows = 0;
         bytes = 0;
         newestSourceTsMs = 0;

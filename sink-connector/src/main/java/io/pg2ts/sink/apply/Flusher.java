@@ -34,18 +34,22 @@ public final class Flusher {
     private final ChangeApplier applier;
     private final Catalog catalog;
     private final OffsetStore offsets;
+    private final ProgressStore progress;
     private final ErrantRecordReporter reporter;
 
     /** @param reporter null when bad records must fail the task */
-    public Flusher(ChangeApplier applier, Catalog catalog, OffsetStore offsets, ErrantRecordReporter reporter) {
+    public Flusher(ChangeApplier applier, Catalog catalog, OffsetStore offsets, ProgressStore progress,
+            ErrantRecordReporter reporter) {
         this.applier = applier;
         this.catalog = catalog;
         this.offsets = offsets;
+        this.progress = progress;
         this.reporter = reporter;
     }
 
     /**
-     * Applies the buffer, stores {@code nextOffsets}, and waits until every record reported to the
+     * Applies the buffer, stores {@code nextOffsets} and adds the applied changes to the stored
+     * progress, and waits until every record reported to the
      * dead letter queue is written there, so the commit that follows cannot lose one.
      *
      * @return the rows written
@@ -55,6 +59,8 @@ public final class Flusher {
             throws SQLException, BatchFailure {
         AppliedRows applied = new AppliedRows();
         List<Future<Void>> reports = new ArrayList<>(buffer.reports());
+        // A copy: a flush that fails is tried again with the same buffer.
+        ChangeCounts counts = buffer.counts().copy();
         for (Step step : buffer.steps()) {
             Savepoint savepoint = connection.setSavepoint();
             AppliedRows rows = new AppliedRows();
@@ -67,10 +73,11 @@ public final class Flusher {
                     throw e;
                 }
                 rollbackTo(connection, savepoint);
-                applyOneByOne(connection, step, applied, reports);
+                applyOneByOne(connection, step, applied, reports, counts);
             }
         }
         offsets.write(connection, nextOffsets);
+        progress.write(connection, counts);
         await(reports);
         return applied;
     }
@@ -83,8 +90,8 @@ public final class Flusher {
         }
     }
 
-    private void applyOneByOne(Connection connection, Step step, AppliedRows applied, List<Future<Void>> reports)
-            throws SQLException, BatchFailure {
+    private void applyOneByOne(Connection connection, Step step, AppliedRows applied, List<Future<Void>> reports,
+            ChangeCounts counts) throws SQLException, BatchFailure {
         List<Change> changes = step instanceof TableBatch batch ? batch.inApplyOrder() : List.of(((Step.Truncate) step).change());
         for (Change change : changes) {
             Savepoint savepoint = connection.setSavepoint();
@@ -106,6 +113,7 @@ public final class Flusher {
                         where, state(e));
                 // The server's message may quote values; it goes with the record, which holds them anyway.
                 reports.add(reporter.report(change.record(), new ConnectException(where + ": " + state(e) + serverMessage(e), e)));
+                counts.remove(change);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.pg2ts.sink.record;
 
 import io.pg2ts.common.TableId;
 import java.util.BitSet;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -41,6 +42,21 @@ public record Change(Op op, TableId table, RecordShape shape, RowKey key, String
     /** Whether the change only adds a row: a create, or a snapshot read. */
     public boolean inserts() {
         return op == Op.CREATE || op == Op.READ;
+    }
+
+    /**
+     * Whether the change shows its table's snapshot applied once it is: the snapshot's last row of
+     * the table ({@code source.snapshot} {@code last_in_data_collection}, or {@code last} for the
+     * last table), or a change from the stream, which follows the whole snapshot.
+     */
+    public boolean showsSnapshotApplied() {
+        if (record == null || !(record.value() instanceof Struct value) || value.schema().field("source") == null) {
+            return false;
+        }
+        Struct source = value.getStruct("source");
+        Object snapshot = source == null || source.schema().field("snapshot") == null ? null : source.get("snapshot");
+        return snapshot == null || "false".equals(snapshot) || "last".equals(snapshot)
+                || "last_in_data_collection".equals(snapshot);
     }
 
     /** Roughly the memory the change's text takes, for bounding what a task buffers. */

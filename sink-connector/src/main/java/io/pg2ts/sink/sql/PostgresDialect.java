@@ -1,6 +1,7 @@
 package io.pg2ts.sink.sql;
 
 import io.pg2ts.common.TableId;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +16,8 @@ public final class PostgresDialect {
     private static final String TARGET = "t";
     private static final String PARTITIONS = "p";
     private static final List<String> OFFSETS_KEY = List.of("connector", "topic", "kafka_partition");
+    private static final List<String> PROGRESS_KEY = List.of("connector", "table_schema", "table_name", "task");
+    private static final List<String> PROGRESS_COUNTS = List.of("snapshot_rows", "inserted", "updated", "deleted", "truncated");
 
     private PostgresDialect() {
     }
@@ -129,6 +132,52 @@ public final class PostgresDialect {
                 .append(", ").name(TARGET, "next_offset").append(" FROM ").table(offsets).append(" AS ").append(TARGET)
                 .append(" WHERE ").name(TARGET, "connector").append(" = ? AND (").name(TARGET, "topic").append(", ")
                 .name(TARGET, "kafka_partition").append(") IN (SELECT * FROM unnest(?::text[], ?::integer[]))")
+                .toString();
+    }
+
+    /**
+     * The table of applied changes per connector, target table and task: cumulative counts by
+     * operation, whether the table's snapshot is applied, and the newest source commit time applied.
+     */
+    public static String createProgressTable(TableId progress) {
+        return new SqlBuilder().append("CREATE TABLE IF NOT EXISTS ").table(progress).append(" (")
+                .name("connector").append(" text, ").name("table_schema").append(" text, ")
+                .name("table_name").append(" text, ").name("task").append(" text, ")
+                .list(PROGRESS_COUNTS, ", ", (b, c) -> b.name(c).append(" bigint NOT NULL DEFAULT 0")).append(", ")
+                .name("snapshot_done").append(" boolean NOT NULL DEFAULT false, ")
+                .name("newest_source_ts").append(" timestamp with time zone, ")
+                .name("updated_at").append(" timestamp with time zone NOT NULL DEFAULT now(), PRIMARY KEY (")
+                .list(PROGRESS_KEY, ", ", SqlBuilder::name).append("))")
+                .toString();
+    }
+
+    /**
+     * Adds one flush's changes to the progress of one connector's task: parameters the connector and
+     * the task, then arrays of table schemas, table names, the five counts (snapshot rows, inserted,
+     * updated, deleted, truncated), snapshot done, and the newest source commit time in epoch
+     * milliseconds (0 when unknown).
+     */
+    public static String upsertProgress(TableId progress) {
+        List<String> columns = new ArrayList<>(List.of("table_schema", "table_name"));
+        columns.addAll(PROGRESS_COUNTS);
+        columns.add("snapshot_done");
+        return new SqlBuilder().append("INSERT INTO ").table(progress).append(" AS ").append(TARGET).append(" (")
+                .name("connector").append(", ").name("task").append(", ").list(columns, ", ", SqlBuilder::name)
+                .append(", ").name("newest_source_ts").append(") SELECT ?, ?, ")
+                .list(columns, ", ", (b, c) -> b.name(PARTITIONS, c))
+                .append(", to_timestamp(nullif(").name(PARTITIONS, "newest_source_ts_ms").append(", 0) / 1000.0)")
+                .append(" FROM unnest(?::text[], ?::text[], ")
+                .list(PROGRESS_COUNTS, ", ", (b, c) -> b.append("?::bigint[]"))
+                .append(", ?::boolean[], ?::bigint[]) AS ").append(PARTITIONS).append("(")
+                .list(columns, ", ", SqlBuilder::name).append(", ").name("newest_source_ts_ms")
+                .append(") ON CONFLICT (").list(PROGRESS_KEY, ", ", SqlBuilder::name).append(") DO UPDATE SET ")
+                .list(PROGRESS_COUNTS, ", ", (b, c) -> b.name(c).append(" = ").name(TARGET, c).append(" + ")
+                        .name("EXCLUDED", c))
+                .append(", ").name("snapshot_done").append(" = ").name(TARGET, "snapshot_done").append(" OR ")
+                .name("EXCLUDED", "snapshot_done").append(", ")
+                .name("newest_source_ts").append(" = greatest(").name(TARGET, "newest_source_ts").append(", ")
+                .name("EXCLUDED", "newest_source_ts").append("), ")
+                .name("updated_at").append(" = now()")
                 .toString();
     }
 

@@ -10,6 +10,7 @@ class PostgresDialectTest {
 
     private static final TableId TABLE = new TableId("public", "ticks");
     private static final TableId OFFSETS = new TableId("pg2ts", "sink_offsets");
+    private static final TableId PROGRESS = new TableId("pg2ts", "sink_tables");
     private static final List<SqlColumn> COLUMNS = List.of(
             new SqlColumn("id", "integer"), new SqlColumn("at", "timestamp with time zone"), new SqlColumn("price", "numeric"));
 
@@ -116,5 +117,40 @@ class PostgresDialectTest {
                 .isEqualTo("SELECT t.\"topic\", t.\"kafka_partition\", t.\"next_offset\" FROM \"pg2ts\".\"sink_offsets\" AS t "
                         + "WHERE t.\"connector\" = ? AND (t.\"topic\", t.\"kafka_partition\") IN "
                         + "(SELECT * FROM unnest(?::text[], ?::integer[]))");
+    }
+
+    @Test
+    void progressTableIsKeyedByConnectorTargetTableAndTask() {
+        assertThat(PostgresDialect.createProgressTable(PROGRESS))
+                .isEqualTo("CREATE TABLE IF NOT EXISTS \"pg2ts\".\"sink_tables\" (\"connector\" text, \"table_schema\" text, "
+                        + "\"table_name\" text, \"task\" text, \"snapshot_rows\" bigint NOT NULL DEFAULT 0, "
+                        + "\"inserted\" bigint NOT NULL DEFAULT 0, \"updated\" bigint NOT NULL DEFAULT 0, "
+                        + "\"deleted\" bigint NOT NULL DEFAULT 0, \"truncated\" bigint NOT NULL DEFAULT 0, "
+                        + "\"snapshot_done\" boolean NOT NULL DEFAULT false, \"newest_source_ts\" timestamp with time zone, "
+                        + "\"updated_at\" timestamp with time zone NOT NULL DEFAULT now(), "
+                        + "PRIMARY KEY (\"connector\", \"table_schema\", \"table_name\", \"task\"))");
+    }
+
+    @Test
+    void progressIsAddedFromUnnestedArraysInOneStatement() {
+        assertThat(PostgresDialect.upsertProgress(PROGRESS))
+                .isEqualTo("INSERT INTO \"pg2ts\".\"sink_tables\" AS t (\"connector\", \"task\", \"table_schema\", "
+                        + "\"table_name\", \"snapshot_rows\", \"inserted\", \"updated\", \"deleted\", \"truncated\", "
+                        + "\"snapshot_done\", \"newest_source_ts\") "
+                        + "SELECT ?, ?, p.\"table_schema\", p.\"table_name\", p.\"snapshot_rows\", p.\"inserted\", "
+                        + "p.\"updated\", p.\"deleted\", p.\"truncated\", p.\"snapshot_done\", "
+                        + "to_timestamp(nullif(p.\"newest_source_ts_ms\", 0) / 1000.0) "
+                        + "FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], "
+                        + "?::boolean[], ?::bigint[]) AS p(\"table_schema\", \"table_name\", \"snapshot_rows\", \"inserted\", "
+                        + "\"updated\", \"deleted\", \"truncated\", \"snapshot_done\", \"newest_source_ts_ms\") "
+                        + "ON CONFLICT (\"connector\", \"table_schema\", \"table_name\", \"task\") DO UPDATE SET "
+                        + "\"snapshot_rows\" = t.\"snapshot_rows\" + EXCLUDED.\"snapshot_rows\", "
+                        + "\"inserted\" = t.\"inserted\" + EXCLUDED.\"inserted\", "
+                        + "\"updated\" = t.\"updated\" + EXCLUDED.\"updated\", "
+                        + "\"deleted\" = t.\"deleted\" + EXCLUDED.\"deleted\", "
+                        + "\"truncated\" = t.\"truncated\" + EXCLUDED.\"truncated\", "
+                        + "\"snapshot_done\" = t.\"snapshot_done\" OR EXCLUDED.\"snapshot_done\", "
+                        + "\"newest_source_ts\" = greatest(t.\"newest_source_ts\", EXCLUDED.\"newest_source_ts\"), "
+                        + "\"updated_at\" = now()");
     }
 }
