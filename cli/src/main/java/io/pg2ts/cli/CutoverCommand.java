@@ -4,9 +4,10 @@ import io.pg2ts.cli.connect.ConnectRestClient;
 import io.pg2ts.cli.connect.PostgresEndpoint;
 import io.pg2ts.cli.cutover.Drain;
 import io.pg2ts.cli.cutover.SequenceSync;
-import io.pg2ts.cli.cutover.SinkBacklog;
 import io.pg2ts.cli.migrate.MigrationMonitor;
 import io.pg2ts.cli.migrate.MigrationRun;
+import io.pg2ts.cli.status.ConnectorSetup;
+import io.pg2ts.cli.status.KafkaBacklog;
 import io.pg2ts.common.TableId;
 import java.io.PrintStream;
 import java.net.URI;
@@ -15,7 +16,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -83,24 +83,25 @@ final class CutoverCommand implements Callable<Integer> {
             PostgresEndpoint targetEndpoint, PrintStream out) throws Exception {
         Instant quiet = Instant.now();
         Map<String, String> sinkConfig = rest.config(sinkConnector);
-        String slot = rest.taskSetting(sourceConnector, "slot.name");
-        if (slot == null) {
-            throw new IllegalStateException("connector " + sourceConnector + " has no running task with a slot.name: "
-                    + "name the pg2ts source connector with --source-connector, or resume it when stopped "
-                    + "(PUT /connectors/" + sourceConnector + "/resume) and run cutover again");
+        ConnectorSetup setup = ConnectorSetup.read(rest, sourceConnector, sinkConnector);
+        String slot = setup.slotName();
+        if (slot == null || setup.topicPattern() == null) {
+            throw new IllegalStateException("connectors " + sourceConnector + " and " + sinkConnector + " must both run "
+                    + "with their tasks: name them with --source-connector and --sink-connector, or resume them when "
+                    + "stopped (PUT /connectors/NAME/resume) and run cutover again");
         }
         TableId offsetsTable = new TableId(sinkConfig.getOrDefault("offsets.schema", "pg2ts").strip(), "sink_offsets");
         List<TableId> tables;
         Drain.Reading drained;
         Instant drainedAt;
         try (Connection sourceDb = open(sourceEndpoint); Connection targetDb = open(targetEndpoint);
-                SinkBacklog backlog = new SinkBacklog(kafkaServers, offsetsTable, sinkConnector,
-                        SinkBacklog.topicsOf(sinkConfig))) {
-            tables = tables(rest, sourceDb);
+                KafkaBacklog backlog = new KafkaBacklog(kafkaServers)) {
+            tables = setup.includeList().isEmpty() ? MigrationMonitor.userTables(sourceDb) : setup.includeList();
             String quietLsn = Drain.markQuietPoint(sourceDb);
             out.println("source quiet at WAL " + quietLsn + " (" + quiet + "); waiting for " + sourceConnector + " and "
                     + sinkConnector + " to drain, at most " + timeout);
-            drained = new Drain(sourceDb, targetDb, rest, List.of(sourceConnector, sinkConnector), slot, backlog)
+            drained = new Drain(sourceDb, targetDb, rest, List.of(sourceConnector, sinkConnector), slot, backlog,
+                    offsetsTable, setup.topicPattern())
                     .await(quietLsn, timeout, out);
             drainedAt = Instant.now();
             if (!drained.drained()) {
@@ -136,13 +137,6 @@ final class CutoverCommand implements Callable<Integer> {
             }
             return ok ? 0 : 1;
         }
-    }
-
-    /** The tables the source connector captures: its include list, else every user table of the source. */
-    private List<TableId> tables(ConnectRestClient rest, Connection sourceDb) throws Exception {
-        String include = rest.config(sourceConnector).getOrDefault("table.include.list", "").strip();
-        return include.isEmpty() ? MigrationMonitor.userTables(sourceDb)
-                : Arrays.stream(include.split(",")).map(String::strip).map(TableId::parse).toList();
     }
 
     private static String seconds(Duration d) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pg2ts", mixinStandardHelpOptions = true, versionProvider = Pg2ts.Version.class,
         description = "Live migration from PostgreSQL to TimescaleDB over Kafka Connect.",
-        subcommands = {DemoCommand.class, MigrateCommand.class, VerifyCommand.class, CutoverCommand.class,
+        subcommands = {DemoCommand.class, MigrateCommand.class, DeployCommand.class, StatusCommand.class,
+            VerifyCommand.class, CutoverCommand.class,
             CleanupCommand.class, CommandLine.HelpCommand.class})
 public final class Pg2ts {
 

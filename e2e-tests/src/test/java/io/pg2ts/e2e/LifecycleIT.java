@@ -3,12 +3,18 @@ package io.pg2ts.e2e;
 import static io.pg2ts.e2e.Fixtures.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pg2ts.cli.Pg2ts;
+import io.pg2ts.cli.connect.ConnectorConfigs;
 import io.pg2ts.testsupport.LocalPostgres;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -51,6 +59,8 @@ class LifecycleIT {
 
     private static final List<String> TABLES = List.of("public.customers", "public.orders", "public.invoices");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static ConnectClusterFixture connect;
 
     @BeforeAll
@@ -66,7 +76,8 @@ class LifecycleIT {
     }
 
     @Test
-    void schemaDeployCutoverThenTheApplicationInsertsOnTheTargetThroughTheSameSequences() throws Exception {
+    void schemaDeployCutoverThenTheApplicationInsertsOnTheTargetThroughTheSameSequences(@TempDir Path dir)
+            throws Exception {
         try (LocalPostgres source = LocalPostgres.startSource(); LocalPostgres target = LocalPostgres.startTarget()) {
             source.execute("postgres", SCHEMA);
             String sourceUrl = url(source);
@@ -78,16 +89,34 @@ class LifecycleIT {
             writer.start();
             try {
                 Fixtures.await("the application wrote", Duration.ofSeconds(30), () -> workload.transactions.get() > 20);
-                // TODO(lead): pg2ts schema and pg2ts deploy replace these two steps once they exist.
+                // TODO(lead): pg2ts schema replaces this step once it exists.
                 target.execute("postgres", java.util.Arrays.stream(SCHEMA, 0, 7).map(sql -> sql.replaceAll(" REFERENCES \\w+", ""))
                         .toArray(String[]::new));
-                new io.pg2ts.cli.migrate.MigrationRun(connect.rest(), Fixtures.endpoint(source), Fixtures.endpoint(target),
-                        ConnectClusterFixture.examples(), connect.bootstrapServers(), System.out).deploy();
 
-                try (Connection t = target.connect("postgres")) {
-                    Fixtures.await("the snapshot of orders reached the target", Duration.ofMinutes(3),
-                            () -> count(t, "SELECT count(*) FROM orders") >= 5000);
-                }
+                Path sourceFile = write(dir.resolve("pg2ts-source.json"),
+                        ConnectorConfigs.load(ConnectClusterFixture.examples().resolve("source.json")));
+                Path sinkFile = write(dir.resolve("pg2ts-sink.json"),
+                        ConnectorConfigs.load(ConnectClusterFixture.examples().resolve("sink.json")));
+                // The user edits the examples: where the databases are.
+                edit(sourceFile, Map.of("database.hostname", source.host(), "database.port", "" + source.port(),
+                        "database.dbname", "postgres", "database.user", LocalPostgres.USER, "database.password", ""));
+                edit(sinkFile, Map.of("connection.url", "jdbc:postgresql://" + target.host() + ":" + target.port()
+                        + "/postgres", "connection.user", LocalPostgres.USER, "connection.password", ""));
+                Run deploy = pg2ts("deploy", "--connect", rest, "--kafka", connect.bootstrapServers(),
+                        sourceFile.toString(), sinkFile.toString());
+                assertThat(deploy.status).as(deploy.output).isZero();
+                assertThat(deploy.output).contains("pg2ts-source", "pg2ts-sink", "created");
+
+                // The snapshot lands while the application writes; status says when every table has it.
+                Fixtures.await("status --json shows every table's snapshot done", Duration.ofMinutes(3), () -> {
+                    JsonNode status = JSON.readTree(pg2ts("status", "--source", sourceUrl, "--target", targetUrl,
+                            "--connect", rest, "--kafka", connect.bootstrapServers(), "--json", "--once").output);
+                    boolean done = status.path("tables").size() == 3;
+                    for (JsonNode table : status.path("tables")) {
+                        done &= table.path("snapshot_done").asBoolean();
+                    }
+                    return done;
+                });
                 long atSnapshot = workload.transactions.get();
                 Fixtures.await("the application kept writing while changes streamed", Duration.ofSeconds(60),
                         () -> workload.transactions.get() > atSnapshot + 100);
@@ -170,6 +199,17 @@ class LifecycleIT {
         } finally {
             System.setOut(original);
         }
+    }
+
+    private static Path write(Path file, Map<String, String> config) throws IOException {
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+        return file;
+    }
+
+    private static void edit(Path file, Map<String, String> changes) throws IOException {
+        Map<String, String> config = ConnectorConfigs.load(file);
+        config.putAll(changes);
+        write(file, config);
     }
 
     private static String url(LocalPostgres pg) {

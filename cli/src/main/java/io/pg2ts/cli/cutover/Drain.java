@@ -1,6 +1,8 @@
 package io.pg2ts.cli.cutover;
 
 import io.pg2ts.cli.connect.ConnectRestClient;
+import io.pg2ts.cli.status.KafkaBacklog;
+import io.pg2ts.common.TableId;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Waits until everything the source wrote before it went quiet is applied on the target: the
@@ -40,19 +43,25 @@ public final class Drain {
     private final ConnectRestClient connect;
     private final List<String> connectors;
     private final String slot;
-    private final SinkBacklog backlog;
+    private final KafkaBacklog backlog;
+    private final TableId offsetsTable;
+    private final Pattern topics;
 
     /**
-     * @param connectors the source and sink connector, which must keep running (a failed one ends the wait)
+     * @param connectors the source and the sink connector, which must keep running (a failed one ends the wait)
+     * @param offsetsTable the sink's {@code <offsets.schema>.sink_offsets}
+     * @param topics the sink's topics
      */
     public Drain(Connection source, Connection target, ConnectRestClient connect, List<String> connectors, String slot,
-            SinkBacklog backlog) {
+            KafkaBacklog backlog, TableId offsetsTable, Pattern topics) {
         this.source = source;
         this.target = target;
         this.connect = connect;
         this.connectors = connectors;
         this.slot = slot;
         this.backlog = backlog;
+        this.offsetsTable = offsetsTable;
+        this.topics = topics;
     }
 
     /**
@@ -110,6 +119,6 @@ public final class Drain {
                 }
             }
         }
-        return new Reading(quietLsn, confirmed, behind, SinkBacklog.total(backlog.read(target)));
+        return new Reading(quietLsn, confirmed, behind, backlog.total(target, offsetsTable, connectors.get(1), topics));
     }
 }

@@ -19,12 +19,12 @@ import java.util.regex.Pattern;
  * @param tableNameFormat the sink's {@code table.name.format}
  * @param topicPattern the topics the sink reads ({@code topics.regex}, or {@code topics}); null when unknown
  */
-record ConnectorSetup(boolean complete, String slotName, List<TableId> includeList, String topicPrefix,
+public record ConnectorSetup(boolean complete, String slotName, List<TableId> includeList, String topicPrefix,
                       String tableNameFormat, Pattern topicPattern) {
 
     static final ConnectorSetup NONE = new ConnectorSetup(true, null, List.of(), "pg2ts", "${schema}.${table}", null);
 
-    static ConnectorSetup read(ConnectRestClient connect, String sourceConnector, String sinkConnector)
+    public static ConnectorSetup read(ConnectRestClient connect, String sourceConnector, String sinkConnector)
             throws IOException, InterruptedException {
         JsonNode source = taskConfig(connect, sourceConnector);
         JsonNode sink = taskConfig(connect, sinkConnector);
@@ -69,7 +69,7 @@ record ConnectorSetup(boolean complete, String slotName, List<TableId> includeLi
      * The table the sink writes a source table's changes to, by its {@code table.name.format}, split
      * into schema and table before the names are filled in, as the sink does.
      */
-    TableId targetOf(TableId source) {
+    public TableId targetOf(TableId source) {
         TableId template = TableId.parse(tableNameFormat);
         return new TableId(render(template.schema(), source), render(template.table(), source));
     }

@@ -1,5 +1,7 @@
 package io.pg2ts.cli.status;
 
+import io.pg2ts.common.TableId;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,15 +21,17 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
-// Records in Kafka the sink has not applied: per partition the end offset minus the next offset
-// the sink stored on the target (or the partition's first offset, when it stored none).
-final class KafkaBacklog implements AutoCloseable {
+/**
+ * Records in Kafka the sink has not applied: per partition the end offset minus the next offset
+ * the sink stored on the target (or the partition's first offset, when it stored none).
+ */
+public final class KafkaBacklog implements AutoCloseable {
 
     private static final long TIMEOUT_SECONDS = 30;
 
     private final Admin admin;
 
-    KafkaBacklog(String bootstrapServers) {
+    public KafkaBacklog(String bootstrapServers) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "pg2ts-status");
@@ -41,7 +45,7 @@ final class KafkaBacklog implements AutoCloseable {
      *     only the topics in {@code stored}
      * @return per topic, ordered by name
      */
-    Map<String, Long> read(Map<TopicPartition, Long> stored, Pattern topics) throws Exception {
+    public Map<String, Long> read(Map<TopicPartition, Long> stored, Pattern topics) throws Exception {
         Set<String> names = new HashSet<>();
         stored.keySet().forEach(p -> names.add(p.topic()));
         if (topics != null) {
@@ -72,6 +76,15 @@ final class KafkaBacklog implements AutoCloseable {
             backlog.merge(partition.topic(), Math.max(0, end - next), Long::sum);
         }
         return backlog;
+    }
+
+    /**
+     * The records the sink connector has not applied over all its topics, with the offsets it
+     * stored in {@code offsetsTable} on the target.
+     */
+    public long total(Connection target, TableId offsetsTable, String connector, Pattern topics) throws Exception {
+        return read(ProgressQueries.storedOffsets(target, offsetsTable, connector), topics).values().stream()
+                .mapToLong(Long::longValue).sum();
     }
 
     private static <T> T get(KafkaFuture<T> future) throws Exception {
