@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -124,7 +125,9 @@ final class CutoverCommand implements Callable<Integer> {
             sequences.stream().filter(s -> s.problem() != null).forEach(s -> out.println("  " + s.line()));
             Instant sequencesAt = Instant.now();
             out.println("verifying " + tables.size() + " tables");
-            int verified = VerifyCommand.verify(sourceEndpoint, targetEndpoint, tables, 100_000, Math.max(1, jobs), out);
+            Map<TableId, TableId> targetOf = new LinkedHashMap<>();
+            tables.forEach(t -> targetOf.put(t, setup.targetOf(t)));
+            int verified = VerifyCommand.verify(sourceEndpoint, targetEndpoint, targetOf, 100_000, Math.max(1, jobs), out);
             Instant verifiedAt = Instant.now();
             boolean ok = verified == 0 && failed == 0;
             out.printf("cutover %s: window %s from the quiet point to the %s target "

@@ -3,13 +3,16 @@ package io.pg2ts.cli;
 import io.pg2ts.cli.connect.PostgresEndpoint;
 import io.pg2ts.cli.migrate.MigrationMonitor;
 import io.pg2ts.cli.verify.TableVerifier;
+import io.pg2ts.cli.verify.VerifyProgress;
 import io.pg2ts.common.TableId;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,15 +66,30 @@ final class VerifyCommand implements Callable<Integer> {
     /** Compares the tables, prints a line per table and per differing range; 0 when all are equal, else 1. */
     static int verify(PostgresEndpoint source, PostgresEndpoint target, List<TableId> tables, int rangeRows, int jobs,
             PrintStream out) throws Exception {
+        Map<TableId, TableId> same = new LinkedHashMap<>();
+        tables.forEach(t -> same.put(t, t));
+        return verify(source, target, same, rangeRows, jobs, out);
+    }
+
+    /**
+     * Compares each source table with the target table it is migrated to; on a terminal, a progress
+     * line on standard error shows the rows compared so far.
+     */
+    static int verify(PostgresEndpoint source, PostgresEndpoint target, Map<TableId, TableId> tables, int rangeRows,
+            int jobs, PrintStream out) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        VerifyProgress progress = VerifyProgress.onTerminal(tables.size());
         try {
             List<Future<TableVerifier.Result>> results = new ArrayList<>();
-            for (TableId table : tables) {
+            for (Map.Entry<TableId, TableId> table : tables.entrySet()) {
                 results.add(pool.submit(() -> {
                     try (Connection s = open(source); Connection t = open(target)) {
-                        TableVerifier.Result result = new TableVerifier(s, t, rangeRows).verify(table);
+                        TableVerifier.Result result = new TableVerifier(s, t, rangeRows, progress::compared)
+                                .verify(table.getKey(), table.getValue());
                         synchronized (out) {
+                            progress.clear();
                             print(result, out);
+                            progress.tableDone();
                         }
                         return result;
                     }
@@ -83,10 +101,12 @@ final class VerifyCommand implements Callable<Integer> {
                     differing++;
                 }
             }
+            progress.clear();
             out.println(differing == 0 ? "verified: all " + tables.size() + " tables equal"
                     : differing + " of " + tables.size() + " tables differ");
             return differing == 0 ? 0 : 1;
         } finally {
+            progress.close();
             pool.shutdownNow();
         }
     }

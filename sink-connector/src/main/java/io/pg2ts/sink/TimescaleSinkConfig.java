@@ -131,10 +131,11 @@ public final class TimescaleSinkConfig extends AbstractConfig {
     public static final boolean APPLY_COPY_DEFAULT = true;
 
     public static final String OFFSETS_SCHEMA_CONFIG = "offsets.schema";
-    public static final String OFFSETS_SCHEMA_DOC = "Schema of the table sink_offsets on the target, which "
-            + "stores the Kafka offsets of the applied changes, per connector name, topic and partition, in the "
-            + "same transaction as the rows, so each change is applied exactly once. Created when missing, which "
-            + "needs CREATE on the database; otherwise create it beforehand.";
+    public static final String OFFSETS_SCHEMA_DOC = "Schema of the tables sink_offsets and sink_tables on the "
+            + "target. sink_offsets stores the Kafka offsets of the applied changes, per connector name, topic and "
+            + "partition, in the same transaction as the rows, so each change is applied exactly once; sink_tables "
+            + "counts the changes applied per target table in that transaction (pg2ts status reads it). Created "
+            + "when missing, which needs CREATE on the database; otherwise create them beforehand.";
     public static final String OFFSETS_SCHEMA_DEFAULT = "pg2ts";
 
     public static final String MAX_RETRIES_CONFIG = "max.retries";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pg2ts.cli.connect.ConnectRestClient;
 import io.pg2ts.cli.connect.ConnectorConfigs;
 import io.pg2ts.cli.connect.PostgresEndpoint;
+import io.pg2ts.cli.deploy.ConfigErrors;
 import io.pg2ts.cli.status.StatusDisplay;
 import io.pg2ts.cli.status.StatusReader;
 import io.pg2ts.common.TableId;
@@ -15,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,8 +63,25 @@ public final class MigrationRun {
         deploy(sourceConfig(), sinkConfig());
     }
 
-    /** PUTs these connector configs and waits until both run. */
+    /**
+     * Validates both configs with Connect (as pg2ts deploy does), then PUTs them and waits until
+     * both run. Nothing is created when either has an error.
+     */
     public void deploy(Map<String, String> sourceConfig, Map<String, String> sinkConfig) throws Exception {
+        List<String> errors = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> connector
+                : Map.of(SOURCE_CONNECTOR, sourceConfig, SINK_CONNECTOR, sinkConfig).entrySet()) {
+            Map<String, String> config = new LinkedHashMap<>(connector.getValue());
+            config.putIfAbsent("name", connector.getKey());
+            for (ConfigErrors.FieldError error : ConfigErrors.of(
+                    connect.validate(config.get("connector.class"), config), config)) {
+                errors.add(connector.getKey() + ": " + error.field() + ": " + error.message());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("the connector configs from " + examples + " do not validate; nothing "
+                    + "was deployed:\n  " + String.join("\n  ", errors));
+        }
         connect.putConnectorConfig(SOURCE_CONNECTOR, sourceConfig);
         connect.awaitRunning(SOURCE_CONNECTOR, Duration.ofMinutes(2));
         out.println("source connector " + SOURCE_CONNECTOR + " running against " + source);

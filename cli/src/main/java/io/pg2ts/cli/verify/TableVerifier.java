@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 
 /**
  * Compares one table on the source and the target: row count and an md5 of its rows' text
@@ -50,16 +51,33 @@ public final class TableVerifier {
     private final Connection source;
     private final Connection target;
     private final int rangeRows;
+    private final LongConsumer compared;
+    private TableId targetTable;
 
     /** @param rangeRows source rows per range at the first pass */
     public TableVerifier(Connection source, Connection target, int rangeRows) {
+        this(source, target, rangeRows, rows -> { });
+    }
+
+    /**
+     * @param compared told the source rows of each range compared at the first pass, for progress
+     */
+    public TableVerifier(Connection source, Connection target, int rangeRows, LongConsumer compared) {
         this.source = source;
         this.target = target;
         this.rangeRows = rangeRows;
+        this.compared = compared;
     }
 
+    /** Compares the table with the target's table of the same name. */
     public Result verify(TableId table) throws SQLException {
-        if (!exists(target, table)) {
+        return verify(table, table);
+    }
+
+    /** Compares the source's table with the target's table it is migrated to. */
+    public Result verify(TableId table, TableId onTarget) throws SQLException {
+        targetTable = onTarget;
+        if (!exists(target, onTarget)) {
             return new Result(table, List.of(), count(source, table), 0, List.of(), "missing on the target");
         }
         List<String[]> key = primaryKey(table);
@@ -76,6 +94,7 @@ public final class TableVerifier {
             List<String> from = i == 0 ? null : bounds.get(i - 1);
             List<String> to = i == bounds.size() ? null : bounds.get(i);
             Range range = compare(table, key, from, to);
+            compared.accept(range.sourceRows());
             sourceRows += range.sourceRows();
             targetRows += range.targetRows();
             if (!range.equal()) {
@@ -133,12 +152,13 @@ public final class TableVerifier {
 
     private Range compare(TableId table, List<String[]> key, List<String> from, List<String> to) throws SQLException {
         String order = key.isEmpty() ? "t::text COLLATE \"C\"" : columnList(key);
-        String sql = "SELECT count(*), coalesce(md5(string_agg(t::text, E'\\n' ORDER BY " + order + ")), '') FROM "
-                + table.quoted() + " t" + where(key, from, to);
         long[] rows = new long[2];
         String[] md5 = new String[2];
         Connection[] sides = {source, target};
+        TableId[] tables = {table, targetTable};
         for (int side = 0; side < 2; side++) {
+            String sql = "SELECT count(*), coalesce(md5(string_agg(t::text, E'\\n' ORDER BY " + order + ")), '') FROM "
+                    + tables[side].quoted() + " t" + where(key, from, to);
             try (PreparedStatement ps = sides[side].prepareStatement(sql)) {
                 bind(ps, from, to);
                 try (ResultSet rs = ps.executeQuery()) {
