@@ -143,7 +143,7 @@ public final class ClientTools {
     }
 
     /**
-     * A libpq connection string for the endpoint, without the password (which travels in
+     * A libpq connection string for the endpoint, with its {@code sslmode}, without the password (which travels in
      * {@code PGPASSWORD}), so a database name with spaces or an equals sign stays one value.
      */
     static String conninfo(PostgresEndpoint endpoint) {
@@ -153,6 +153,13 @@ public final class ClientTools {
         parts.add("dbname=" + conninfoValue(endpoint.database()));
         if (endpoint.user() != null && !endpoint.user().isEmpty()) {
             parts.add("user=" + conninfoValue(endpoint.user()));
+        }
+        // pgjdbc's parameters that mean the same to libpq.
+        for (String name : List.of("sslmode", "sslrootcert")) {
+            String value = endpoint.parameters().get(name);
+            if (value != null) {
+                parts.add(name + "=" + conninfoValue(value));
+            }
         }
         parts.add("application_name=pg2ts-schema");
         return String.join(" ", parts);

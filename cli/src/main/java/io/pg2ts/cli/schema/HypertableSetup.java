@@ -21,8 +21,9 @@ import java.util.Map;
 /**
  * Makes the tables a sink configuration lists in {@code hypertables} hypertables right after the
  * schema copy creates them, as the sink would have (the sink's own {@link HypertableSpec}): the
- * same chunk interval and space partitioning, and a primary key that lacks the time column
- * extended by it, which TimescaleDB requires; the sink then applies such a table by the source key.
+ * same chunk interval and space partitioning, and a primary key that lacks the time column (or the
+ * space partitioning column) extended by it, which TimescaleDB requires; the sink then applies such
+ * a table by the source key.
  */
 final class HypertableSetup {
 
@@ -59,8 +60,8 @@ final class HypertableSetup {
 
     /**
      * Checks in the source, before anything is created, that each table can become a hypertable
-     * once copied: its time column exists, and no unique constraint or index other than the primary
-     * key lacks it (TimescaleDB refuses those; the primary key is extended instead).
+     * once copied: its time (and space partitioning) column exists, and no unique constraint or index
+     * other than the primary key lacks it (TimescaleDB refuses those; the primary key is extended instead).
      *
      * @return the specs of tables the source has; the others are the sink's to create
      */
@@ -73,17 +74,25 @@ final class HypertableSetup {
                 continue;
             }
             present.add(spec);
-            if (!columnExists(source, spec.table(), spec.timeColumn())) {
-                problems.add(spec.table() + " has no column " + spec.timeColumn() + " (hypertable." + spec.table()
-                        + ".time.column)");
+            List<String> missing = new ArrayList<>();
+            for (String column : partitioningColumns(spec)) {
+                if (!columnExists(source, spec.table(), column)) {
+                    missing.add(column);
+                }
+            }
+            if (!missing.isEmpty()) {
+                problems.add(spec.table() + " has no column " + String.join(" or ", missing) + " (see hypertable."
+                        + spec.table() + ".time.column and .partitioning.column in the sink configuration)");
                 continue;
             }
-            List<String> offending = uniqueIndexesWithout(source, spec);
-            if (!offending.isEmpty()) {
-                problems.add(spec.table() + " cannot become a hypertable on " + spec.timeColumn()
-                        + ": TimescaleDB requires the time column in every unique index, and these lack it: "
-                        + String.join("; ", offending) + ". Add " + spec.timeColumn() + " to them on the source, drop "
-                        + "them, or remove the table from hypertables in the sink configuration");
+            for (String column : partitioningColumns(spec)) {
+                List<String> offending = uniqueIndexesWithout(source, spec.table(), column);
+                if (!offending.isEmpty()) {
+                    problems.add(spec.table() + " cannot become a hypertable partitioned by " + column
+                            + ": TimescaleDB requires the partitioning columns in every unique index, and these lack "
+                            + column + ": " + String.join("; ", offending) + ". Add " + column + " to them on the "
+                            + "source, drop them, or remove the table from hypertables in the sink configuration");
+                }
             }
         }
         if (!problems.isEmpty()) {
@@ -116,11 +125,15 @@ final class HypertableSetup {
         boolean autoCommit = target.getAutoCommit();
         target.setAutoCommit(false);
         try (Statement s = target.createStatement()) {
+            // create_hypertable lives in the extension's schema, which the role's search_path may lack.
+            s.execute("SELECT pg_catalog.set_config('search_path', (SELECT pg_catalog.quote_ident(n.nspname) "
+                    + "FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace "
+                    + "WHERE e.extname = 'timescaledb'), true)");
             String keyChange = "";
             PrimaryKey key = primaryKey(target, spec.table());
-            if (key != null && !key.columns().contains(spec.timeColumn())) {
+            if (key != null && !key.columns().containsAll(partitioningColumns(spec))) {
                 List<String> columns = new ArrayList<>(key.columns());
-                columns.add(spec.timeColumn());
+                partitioningColumns(spec).stream().filter(c -> !columns.contains(c)).forEach(columns::add);
                 s.execute(extendPrimaryKeySql(spec.table(), key.name(), columns));
                 keyChange = ", primary key (" + String.join(", ", key.columns()) + ") extended to ("
                         + String.join(", ", columns) + ")";
@@ -140,6 +153,12 @@ final class HypertableSetup {
         } finally {
             target.setAutoCommit(autoCommit);
         }
+    }
+
+    /** The time column and the space partitioning column, if any: TimescaleDB wants both in every unique index. */
+    private static List<String> partitioningColumns(HypertableSpec spec) {
+        return spec.partitioningColumn() == null ? List.of(spec.timeColumn())
+                : List.of(spec.timeColumn(), spec.partitioningColumn());
     }
 
     static String extendPrimaryKeySql(TableId table, String constraint, List<String> columns) {
@@ -194,14 +213,14 @@ final class HypertableSetup {
         }
     }
 
-    private static List<String> uniqueIndexesWithout(Connection source, HypertableSpec spec) throws SQLException {
+    private static List<String> uniqueIndexesWithout(Connection source, TableId table, String column) throws SQLException {
         List<String> offending = new ArrayList<>();
         try (PreparedStatement ps = source.prepareStatement("SELECT i.indexrelid::regclass::text, "
                 + "pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i WHERE i.indrelid = ?::regclass "
                 + "AND i.indisunique AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a "
                 + "WHERE a.attrelid = i.indrelid AND a.attname = ? AND a.attnum = ANY (i.indkey::int2[])) ORDER BY 1")) {
-            ps.setString(1, spec.table().quoted());
-            ps.setString(2, spec.timeColumn());
+            ps.setString(1, table.quoted());
+            ps.setString(2, column);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     offending.add(rs.getString(1) + " (" + rs.getString(2) + ")");
