@@ -2,9 +2,9 @@ package io.pg2ts.cli.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pg2ts.common.HypertableSpec;
 import io.pg2ts.common.Identifiers;
 import io.pg2ts.common.TableId;
-import io.pg2ts.sink.schema.HypertableSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,8 +1,8 @@
 package io.pg2ts.cli.schema;
 
 import io.pg2ts.cli.connect.PostgresEndpoint;
+import io.pg2ts.common.HypertableSpec;
 import io.pg2ts.common.TableId;
-import io.pg2ts.sink.schema.HypertableSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
