@@ -35,6 +35,9 @@ class SchemaCommandTest {
                 + "AS $$ SELECT count(*) FROM public.orders WHERE customer_id = c $$",
         "CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.placed_at := now(); RETURN NEW; END $$",
         "CREATE TRIGGER orders_touch BEFORE UPDATE ON public.orders FOR EACH ROW EXECUTE FUNCTION public.touch()",
+        "CREATE TABLE public.events (id bigint, at date, what text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+        "CREATE TABLE public.events_2024 PARTITION OF public.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+        "CREATE INDEX events_what_idx ON public.events (what)",
         "INSERT INTO public.customers (name, mood) VALUES ('a', 'ok'), ('b', 'happy')",
         "INSERT INTO public.orders (customer_id, quantity, code) VALUES (1, 5, 'x1'), (2, 20, 'x2')",
         // Not to be copied: a publication, and pg2ts's own schema.
@@ -51,9 +54,9 @@ class SchemaCommandTest {
             Run copy = run("--source", url(source), "--target", url(target), "--defer-indexes");
 
             assertThat(copy.status).as(copy.text()).isZero();
-            assertThat(copy.out).contains("created 1 type, 1 domain, 2 sequences, 2 tables, 1 view, 2 functions, "
-                    + "2 primary keys")
-                    .contains("deferred 1 unique constraint, 1 index, 1 foreign key, 1 trigger")
+            assertThat(copy.out).contains("created 1 type, 1 domain, 2 sequences, 4 tables, 1 view, 2 functions, "
+                    + "4 primary keys")
+                    .contains("deferred 1 unique constraint, 3 indexes, 1 foreign key, 1 trigger")
                     .contains("pg2ts schema --finish");
             try (Connection t = target.connect("postgres")) {
                 assertThat(strings(t, "SELECT unnest(enum_range(NULL::public.mood))::text")).containsExactly("sad", "ok", "happy");
@@ -61,9 +64,14 @@ class SchemaCommandTest {
                         .containsExactly("positive");
                 assertThat(strings(t, "SELECT conrelid::regclass || ' ' || contype::text FROM pg_constraint "
                         + "WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'u', 'f') ORDER BY 1"))
-                        .containsExactly("customers p", "orders p");
+                        .containsExactly("customers p", "events p", "events_2024 p", "orders p");
                 assertThat(strings(t, "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'public.orders'::regclass"))
                         .containsExactly("orders_pkey");
+                // The partitioned table's key is whole (its partition's attached), so the sink can upsert on it.
+                assertThat(strings(t, "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'public.events_pkey'::regclass"))
+                        .containsExactly("true");
+                execute(t, "INSERT INTO public.events VALUES (1, '2024-05-01', 'x') ON CONFLICT (id, at) DO UPDATE SET what = 'y'");
+                assertThat(strings(t, "SELECT count(*)::text FROM pg_indexes WHERE indexname LIKE 'events%what%'")).containsExactly("0");
                 assertThat(strings(t, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).isEmpty();
                 assertThat(strings(t, "SELECT attidentity::text FROM pg_attribute WHERE attrelid = 'public.orders'::regclass "
                         + "AND attname = 'id'")).containsExactly("a");
@@ -82,18 +90,21 @@ class SchemaCommandTest {
             Run finish = run("--target", url(target), "--finish");
 
             assertThat(finish.status).as(finish.text()).isZero();
-            assertThat(finish.out).contains("created constraint orders_code_key on public.orders",
+            assertThat(finish.out).contains("created index public.events_what_idx", "created index attach public.events_2024_what_idx",
+                    "created constraint orders_code_key on public.orders",
                     "created index public.orders_customer_idx", "created foreign key orders_customer_id_fkey on public.orders",
                     "created trigger orders_touch on public.orders",
-                    "created 1 constraint, 1 index, 1 trigger, 1 foreign key");
+                    "created 1 constraint, 3 indexes, 1 index attach, 1 trigger, 1 foreign key");
             try (Connection t = target.connect("postgres")) {
                 assertThat(strings(t, "SELECT conrelid::regclass || ' ' || contype::text FROM pg_constraint "
                         + "WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'u', 'f') ORDER BY 1"))
-                        .containsExactly("customers p", "orders f", "orders p", "orders u");
+                        .containsExactly("customers p", "events p", "events_2024 p", "orders f", "orders p", "orders u");
                 assertThat(strings(t, "SELECT indexrelid::regclass::text FROM pg_index "
                         + "WHERE indrelid = 'public.orders'::regclass ORDER BY 1"))
                         .containsExactly("orders_code_key", "orders_customer_idx", "orders_pkey");
                 assertThat(strings(t, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).containsExactly("orders_touch");
+                assertThat(strings(t, "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'public.events_what_idx'::regclass"))
+                        .containsExactly("true");
                 assertThatThrownBy(() -> execute(t, "INSERT INTO public.orders (customer_id) VALUES (42)"))
                         .hasMessageContaining("orders_customer_id_fkey");
             }
@@ -101,7 +112,7 @@ class SchemaCommandTest {
             Run again = run("--target", url(target), "--finish");
 
             assertThat(again.status).as(again.text()).isZero();
-            assertThat(again.out).contains("nothing to do: the 4 deferred object(s) were created already")
+            assertThat(again.out).contains("nothing to do: the 7 deferred object(s) were created already")
                     .doesNotContain("created index");
         }
     }
@@ -114,12 +125,12 @@ class SchemaCommandTest {
             Run copy = run("--source", url(source), "--target", url(target));
 
             assertThat(copy.status).as(copy.text()).isZero();
-            assertThat(copy.out).contains("created 1 unique constraint, 1 index, 1 foreign key, 1 trigger")
+            assertThat(copy.out).contains("created 1 unique constraint, 3 indexes, 1 foreign key, 1 trigger")
                     .doesNotContain("deferred");
             try (Connection t = target.connect("postgres")) {
                 assertThat(strings(t, "SELECT conrelid::regclass || ' ' || contype::text FROM pg_constraint "
                         + "WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'u', 'f') ORDER BY 1"))
-                        .containsExactly("customers p", "orders f", "orders p", "orders u");
+                        .containsExactly("customers p", "events p", "events_2024 p", "orders f", "orders p", "orders u");
                 assertThat(strings(t, "SELECT indexrelid::regclass::text FROM pg_index "
                         + "WHERE indrelid = 'public.orders'::regclass ORDER BY 1"))
                         .containsExactly("orders_code_key", "orders_customer_idx", "orders_pkey");

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +46,19 @@ final class SchemaPlan {
      */
     static SchemaPlan of(List<TocEntry> entries, Map<Long, KeyFacts> facts) {
         SchemaPlan plan = new SchemaPlan(facts);
+        Set<String> deferredIndexes = new HashSet<>();
         for (TocEntry entry : entries) {
-            switch (plan.place(entry)) {
+            if (entry.desc().equals("INDEX") && plan.place(entry) == Placement.DEFERRED) {
+                deferredIndexes.add(entry.schema() + "." + entry.tag());
+            }
+        }
+        for (TocEntry entry : entries) {
+            // Attaching a partition's index waits with that index; a partition's key is attached at once,
+            // or the partitioned table's key stays invalid. The entry names the partition's index.
+            Placement placement = entry.desc().equals("INDEX ATTACH")
+                    ? deferredIndexes.contains(entry.schema() + "." + entry.tag()) ? Placement.DEFERRED : Placement.NOW
+                    : plan.place(entry);
+            switch (placement) {
                 case NOW -> plan.now.add(entry);
                 case DEFERRED -> plan.deferred.add(entry);
                 case SKIPPED -> { }
@@ -70,7 +82,7 @@ final class SchemaPlan {
         KeyFacts key = facts.get(entry.oid());
         return switch (entry.desc()) {
             case "FK CONSTRAINT", "TRIGGER", "EVENT TRIGGER", "MATERIALIZED VIEW DATA" -> Placement.DEFERRED;
-            case "INDEX", "INDEX ATTACH" -> key != null && (key.primary() || key.replicaIdentity())
+            case "INDEX" -> key != null && (key.primary() || key.replicaIdentity())
                     ? Placement.NOW : Placement.DEFERRED;
             case "CONSTRAINT" -> key != null && (key.constraintType() == 'u' || key.constraintType() == 'x')
                     && !key.replicaIdentity() ? Placement.DEFERRED : Placement.NOW;
@@ -112,8 +124,8 @@ final class SchemaPlan {
     static Map<Long, KeyFacts> readFacts(Connection source, List<TocEntry> entries) throws SQLException {
         List<Long> constraints = entries.stream().filter(e -> e.catalog() == TocEntry.PG_CONSTRAINT)
                 .map(TocEntry::oid).toList();
-        List<Long> indexes = entries.stream().filter(e -> e.catalog() == TocEntry.PG_CLASS
-                && (e.desc().equals("INDEX") || e.desc().equals("INDEX ATTACH"))).map(TocEntry::oid).toList();
+        List<Long> indexes = entries.stream().filter(e -> e.catalog() == TocEntry.PG_CLASS && e.desc().equals("INDEX"))
+                .map(TocEntry::oid).toList();
         Map<Long, KeyFacts> facts = new HashMap<>();
         try (PreparedStatement s = source.prepareStatement("SELECT c.oid, c.contype, coalesce(i.indisprimary, false), "
                 + "coalesce(i.indisreplident, false) FROM pg_catalog.pg_constraint c "
