@@ -22,10 +22,11 @@ import picocli.CommandLine.Option;
                 + "privileges unless --keep-owners. The tables and keys are created in one transaction.",
             "Tables that the sink configuration (--sink-config) lists in hypertables become hypertables right after "
                 + "they are created, as the sink would make them (time column, chunk interval, space partitions); a "
-                + "primary key without the time column is extended by it.",
+                + "primary key without the time column (or the space partitioning column) is extended by it, and the "
+                + "sink then applies the table by the source's key.",
             "--defer-indexes leaves secondary indexes, foreign keys, unique constraints other than the primary key, "
-                + "and triggers for after the snapshot: the bulk load is faster, no foreign key meets a child row "
-                + "before its parent, and no trigger fires on the sink's writes. They are kept on the target "
+                + "and triggers for after the snapshot: the bulk load is faster, no foreign key rejects a child row "
+                + "that lands before its parent, and no trigger fires on the sink's writes. They are kept on the target "
                 + "(table pg2ts.deferred_schema) and created by `pg2ts schema --finish --target URL` or `pg2ts "
                 + "cutover`; --finish is safe to run again.",
             "Credentials come from the URLs (?user=...&password=...) or PGUSER/PGPASSWORD; the client tools get the "
