@@ -1,8 +1,8 @@
 package io.pg2ts.sink;
 
+import io.pg2ts.common.HypertableSpec;
 import io.pg2ts.common.TableId;
 import io.pg2ts.sink.record.TableNameFormat;
-import io.pg2ts.sink.schema.HypertableSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

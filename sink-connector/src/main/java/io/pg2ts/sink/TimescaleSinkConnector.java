@@ -1,6 +1,6 @@
 package io.pg2ts.sink;
 
-import io.pg2ts.sink.schema.HypertableSpec;
+import io.pg2ts.common.HypertableSpec;
 import io.pg2ts.sink.schema.TargetTables;
 import java.sql.Connection;
 import java.sql.SQLException;

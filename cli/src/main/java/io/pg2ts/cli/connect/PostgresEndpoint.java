@@ -2,13 +2,30 @@ package io.pg2ts.cli.connect;
 
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Where a PostgreSQL database is and who connects to it, parsed from a pgjdbc URL such as
- * {@code jdbc:postgresql://db.example.com:5432/app?user=migrator&password=secret}.
+ * {@code jdbc:postgresql://db.example.com:5432/app?user=migrator&password=secret&sslmode=require}.
+ *
+ * @param parameters the URL's pgjdbc parameters other than user and password ({@code sslmode}, ...), in order
  */
-public record PostgresEndpoint(String host, int port, String database, String user, String password) {
+public record PostgresEndpoint(String host, int port, String database, String user, String password,
+        Map<String, String> parameters) {
+
+    public PostgresEndpoint {
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+
+    /** Without URL parameters. */
+    public PostgresEndpoint(String host, int port, String database, String user, String password) {
+        this(host, port, database, user, password, Map.of());
+    }
 
     public static PostgresEndpoint parse(String jdbcUrl, String defaultUser, String defaultPassword) {
         if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
@@ -21,6 +38,7 @@ public record PostgresEndpoint(String host, int port, String database, String us
         }
         String user = defaultUser;
         String password = defaultPassword;
+        Map<String, String> parameters = new LinkedHashMap<>();
         if (uri.getRawQuery() != null) {
             for (String pair : uri.getRawQuery().split("&")) {
                 int eq = pair.indexOf('=');
@@ -30,16 +48,21 @@ public record PostgresEndpoint(String host, int port, String database, String us
                     user = value;
                 } else if (key.equals("password")) {
                     password = value;
+                } else {
+                    parameters.put(key, value);
                 }
             }
         }
         return new PostgresEndpoint(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
-                uri.getPath().substring(1), user, password == null ? "" : password);
+                uri.getPath().substring(1), user, password == null ? "" : password, parameters);
     }
 
-    /** The URL without credentials, as the sink's {@code connection.url} wants it. */
+    /** The URL without credentials, with its other parameters, as the sink's {@code connection.url} wants it. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        String url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        return parameters.isEmpty() ? url : url + "?" + parameters.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
     }
 
     /** Shows a URL in a message without the password it may carry. */

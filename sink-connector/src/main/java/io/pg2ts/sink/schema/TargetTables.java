@@ -1,5 +1,6 @@
 package io.pg2ts.sink.schema;
 
+import io.pg2ts.common.HypertableSpec;
 import io.pg2ts.common.TableId;
 import io.pg2ts.sink.record.RecordShape;
 import io.pg2ts.sink.sql.ColumnDefinition;

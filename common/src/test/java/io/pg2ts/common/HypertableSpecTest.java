@@ -1,10 +1,9 @@
-package io.pg2ts.sink.schema;
+package io.pg2ts.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pg2ts.common.TableId;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

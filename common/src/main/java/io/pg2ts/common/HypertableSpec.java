@@ -1,7 +1,5 @@
-package io.pg2ts.sink.schema;
+package io.pg2ts.common;
 
-import io.pg2ts.common.Identifiers;
-import io.pg2ts.common.TableId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
