@@ -6,6 +6,7 @@ import io.pg2ts.cli.cutover.Drain;
 import io.pg2ts.cli.cutover.SequenceSync;
 import io.pg2ts.cli.migrate.MigrationMonitor;
 import io.pg2ts.cli.migrate.MigrationRun;
+import io.pg2ts.cli.schema.DeferredSchema;
 import io.pg2ts.cli.status.ConnectorSetup;
 import io.pg2ts.cli.status.KafkaBacklog;
 import io.pg2ts.common.TableId;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
                 + "position as the quiet point and waits (--timeout) until the source connector has confirmed the "
                 + "slot up to it and the sink has applied every record in Kafka (the offsets it stores on the "
                 + "target equal the topics' end offsets); then stops both connectors (unless --keep-connectors), "
-                + "sets every target sequence to the source's value plus --sequence-margin, compares every table "
+                + "creates what pg2ts schema --defer-indexes left (if anything), sets every target sequence to the source's value plus --sequence-margin, compares every table "
                 + "as pg2ts verify does, and prints the cutover window from the quiet point to the verified target.",
             "When the drain times out nothing is changed and the connectors keep running: run cutover again. "
                 + "Credentials come from the URLs (?user=...&password=...) or PGUSER/PGPASSWORD. "
@@ -119,6 +120,12 @@ final class CutoverCommand implements Callable<Integer> {
                 out.println("stopped " + sourceConnector + " and " + sinkConnector
                         + " (their configs and offsets stay; pg2ts cleanup removes them and the slot)");
             }
+            if (DeferredSchema.pending(targetDb) > 0) {
+                out.println("creating what pg2ts schema --defer-indexes left for after the snapshot");
+                DeferredSchema.Finished finished = DeferredSchema.finish(targetDb);
+                finished.created().forEach(entry -> out.println("  created " + entry.describe()));
+                out.println(finished.summary());
+            }
             List<SequenceSync.Synced> sequences = SequenceSync.sync(sourceDb, targetDb, sequenceMargin);
             long failed = sequences.stream().filter(s -> s.problem() != null).count();
             out.printf("sequences: %d set%s%n", sequences.size() - failed, failed == 0 ? "" : ", " + failed + " FAILED:");
@@ -131,7 +138,7 @@ final class CutoverCommand implements Callable<Integer> {
             Instant verifiedAt = Instant.now();
             boolean ok = verified == 0 && failed == 0;
             out.printf("cutover %s: window %s from the quiet point to the %s target "
-                    + "(drain %s, connectors and sequences %s, verify %s)%n",
+                    + "(drain %s, connectors, deferred schema and sequences %s, verify %s)%n",
                     ok ? "complete" : "FAILED", seconds(Duration.between(quiet, verifiedAt)),
                     verified == 0 ? "verified" : "compared", seconds(Duration.between(quiet, drainedAt)),
                     seconds(Duration.between(drainedAt, sequencesAt)), seconds(Duration.between(sequencesAt, verifiedAt)));

@@ -3,8 +3,11 @@ package io.pg2ts.cli;
 import io.pg2ts.cli.connect.ConnectRestClient;
 import io.pg2ts.cli.connect.PostgresEndpoint;
 import io.pg2ts.cli.migrate.MigrationRun;
+import io.pg2ts.cli.schema.DeferredSchema;
+import io.pg2ts.cli.schema.SchemaCopy;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,9 +16,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"Migrates a PostgreSQL database into a TimescaleDB or PostgreSQL target.",
-            "Deploys the source and sink connectors from the config examples, pointed at --source and --target, "
-                + "to the Connect cluster at --connect, or to a single-node Kafka broker and Connect worker started "
-                + "on this machine; shows progress until every table on the target equals its source. "
+            "Copies the schema as pg2ts schema --defer-indexes does (hypertables from the examples' sink.json; "
+                + "--no-schema when the target has it already), deploys the source and sink connectors from the "
+                + "config examples, pointed at --source and --target and validated first, to the Connect cluster at "
+                + "--connect, or to a single-node Kafka broker and Connect worker started on this machine; shows "
+                + "the status display until every table on the target equals its source; then creates the deferred "
+                + "indexes and constraints. For the cutover of a live source use the steps (pg2ts --help). "
                 + "Credentials come from the URLs (?user=...&password=...) or PGUSER/PGPASSWORD. "
                 + "Exit status 0 when verified, 1 otherwise."})
 final class MigrateCommand implements Callable<Integer> {
@@ -38,6 +44,14 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT1H", description = "Give up when not verified after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--no-schema", description = "Do not copy the schema: the target has it (or the sink creates "
+            + "the tables from the records, with their keys only).")
+    boolean noSchema;
+
+    @Option(names = "--pg-bin", paramLabel = "DIR",
+            description = "Directory of pg_dump and pg_restore for the schema copy (default: the PATH).")
+    Path pgBin;
+
     @Mixin
     LocalRunOptions options;
 
@@ -46,6 +60,10 @@ final class MigrateCommand implements Callable<Integer> {
         PrintStream out = System.out;
         PostgresEndpoint sourceEndpoint = PostgresEndpoint.parse(source, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
         PostgresEndpoint targetEndpoint = PostgresEndpoint.parse(target, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+        if (!noSchema) {
+            SchemaCopy.copy(sourceEndpoint, targetEndpoint, new SchemaCopy.Options(pgBin, true, false,
+                    SchemaCopy.hypertables(options.examples().resolve("sink.json"))), out);
+        }
         if (connect != null) {
             return migrate(new ConnectRestClient(connect), kafka, sourceEndpoint, targetEndpoint, out);
         }
@@ -58,6 +76,13 @@ final class MigrateCommand implements Callable<Integer> {
             PostgresEndpoint targetEndpoint, PrintStream out) throws Exception {
         MigrationRun run = new MigrationRun(rest, sourceEndpoint, targetEndpoint, options.examples(), kafkaServers, out);
         run.deploy();
-        return run.awaitVerified(() -> true, timeout) ? 0 : 1;
+        if (!run.awaitVerified(() -> true, timeout)) {
+            return 1;
+        }
+        if (!noSchema) {
+            DeferredSchema.Finished finished = SchemaCopy.finish(targetEndpoint);
+            out.println(finished.summary());
+        }
+        return 0;
     }
 }

@@ -7,10 +7,18 @@ import picocli.CommandLine.Command;
  * The {@code pg2ts} command.
  */
 @Command(name = "pg2ts", mixinStandardHelpOptions = true, versionProvider = Pg2ts.Version.class,
-        description = "Live migration from PostgreSQL to TimescaleDB over Kafka Connect.",
-        subcommands = {DemoCommand.class, MigrateCommand.class, DeployCommand.class, StatusCommand.class,
-            VerifyCommand.class, CutoverCommand.class,
-            CleanupCommand.class, CommandLine.HelpCommand.class})
+        description = {"Live migration from PostgreSQL to TimescaleDB over Kafka Connect.",
+            "A migration, step by step: schema (copy the schema, hypertables), deploy (validate and create the "
+                + "connectors), status (watch the snapshot and the lag), schema --finish (deferred indexes), verify "
+                + "(compare any time), cutover (after the application stops writing: drain, sequences, verify), "
+                + "cleanup (connectors, slot, publication). migrate runs schema, deploy and status on one machine; "
+                + "demo shows it all with throwaway databases.",
+            "Databases are given as JDBC URLs (jdbc:postgresql://host:port/database?user=...); passwords come from "
+                + "the URL or PGPASSWORD and are never printed. Exit status: 0 success, 1 a difference or a step "
+                + "that did not finish, 2 a usage or setup error."},
+        subcommands = {SchemaCommand.class, DeployCommand.class, StatusCommand.class, VerifyCommand.class,
+            CutoverCommand.class, CleanupCommand.class, MigrateCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Pg2ts {
 
     public static void main(String[] args) {
