@@ -2,14 +2,13 @@ package io.pg2ts.cli;
 
 import io.pg2ts.cli.connect.ConnectRestClient;
 import io.pg2ts.cli.connect.PostgresEndpoint;
-import io.pg2ts.cli.migrate.MigrationRun;
+import io.pg2ts.cli.connect.Relations;
 import io.pg2ts.common.Identifiers;
 import io.pg2ts.common.ReplicationNames;
 import io.pg2ts.common.TableId;
 import java.io.PrintStream;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
@@ -45,13 +45,8 @@ final class CleanupCommand implements Callable<Integer> {
     @Option(names = "--connect", paramLabel = "URL", description = "REST URL of the Kafka Connect cluster running the connectors.")
     URI connect;
 
-    @Option(names = "--source-connector", defaultValue = MigrationRun.SOURCE_CONNECTOR,
-            description = "Name of the source connector (default: ${DEFAULT-VALUE}).")
-    String sourceConnector;
-
-    @Option(names = "--sink-connector", defaultValue = MigrationRun.SINK_CONNECTOR,
-            description = "Name of the sink connector (default: ${DEFAULT-VALUE}).")
-    String sinkConnector;
+    @Mixin
+    ConnectorNames connectors;
 
     @Option(names = "--slot", description = "Replication slot to drop (default: the source connector's slot.name).")
     String slot;
@@ -81,7 +76,7 @@ final class CleanupCommand implements Callable<Integer> {
             if (publication == null) {
                 publication = setting(rest, "publication.name");
             }
-            for (String name : new String[] {sourceConnector, sinkConnector}) {
+            for (String name : new String[] {connectors.source, connectors.sink}) {
                 try {
                     rest.delete(name);
                     out.println("deleted connector " + name);
@@ -95,12 +90,12 @@ final class CleanupCommand implements Callable<Integer> {
         }
         if (slot == null) {
             throw new IllegalArgumentException("no slot name: pass --connect with the cluster that runs "
-                    + sourceConnector + ", or --slot");
+                    + connectors.source + ", or --slot");
         }
         if (publication == null) {
             publication = slot;
         }
-        PostgresEndpoint sourceEndpoint = PostgresEndpoint.parse(source, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+        PostgresEndpoint sourceEndpoint = PostgresEndpoint.fromUrl(source);
         try (Connection db = open(sourceEndpoint)) {
             dropSlot(db, slot, out);
             try (Statement s = db.createStatement()) {
@@ -109,7 +104,7 @@ final class CleanupCommand implements Callable<Integer> {
             out.println("dropped publication " + publication + " (if it existed)");
         }
         if (dropOffsets) {
-            PostgresEndpoint targetEndpoint = PostgresEndpoint.parse(target, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+            PostgresEndpoint targetEndpoint = PostgresEndpoint.fromUrl(target);
             try (Connection db = open(targetEndpoint)) {
                 for (String table : new String[] {"sink_offsets", "sink_tables"}) {
                     forget(db, new TableId(offsetsSchema, table), out);
@@ -123,12 +118,12 @@ final class CleanupCommand implements Callable<Integer> {
     // the name the source derives from the connector's name when the config sets none.
     private String setting(ConnectRestClient rest, String key) throws Exception {
         try {
-            String value = rest.taskSetting(sourceConnector, key);
+            String value = rest.taskSetting(connectors.source, key);
             if (value != null) {
                 return value;
             }
-            String configured = rest.config(sourceConnector).getOrDefault(key, "").strip();
-            return configured.isEmpty() ? ReplicationNames.derived(sourceConnector) : configured;
+            String configured = rest.config(connectors.source).getOrDefault(key, "").strip();
+            return configured.isEmpty() ? ReplicationNames.derived(connectors.source) : configured;
         } catch (ConnectRestClient.ConnectRestException e) {
             if (e.status() == 404) {
                 return null;
@@ -169,18 +164,12 @@ final class CleanupCommand implements Callable<Integer> {
     }
 
     private void forget(Connection db, TableId table, PrintStream out) throws SQLException {
-        try (PreparedStatement exists = db.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            exists.setString(1, table.quoted());
-            try (ResultSet rs = exists.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return;
-                }
-            }
+        if (!Relations.exists(db, table)) {
+            return;
         }
         int deleted;
         try (PreparedStatement s = db.prepareStatement("DELETE FROM " + table.quoted() + " WHERE connector = ?")) {
-            s.setString(1, sinkConnector);
+            s.setString(1, connectors.sink);
             deleted = s.executeUpdate();
         }
         boolean empty;
@@ -194,10 +183,10 @@ final class CleanupCommand implements Callable<Integer> {
                 s.execute("DROP TABLE " + table.quoted());
             }
         }
-        out.println(table + ": deleted " + deleted + " rows of " + sinkConnector + (empty ? "; dropped the table, now empty" : ""));
+        out.println(table + ": deleted " + deleted + " rows of " + connectors.sink + (empty ? "; dropped the table, now empty" : ""));
     }
 
     private static Connection open(PostgresEndpoint endpoint) throws SQLException {
-        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password());
+        return endpoint.connect("pg2ts cleanup");
     }
 }

@@ -5,7 +5,6 @@ import io.pg2ts.cli.connect.PostgresEndpoint;
 import io.pg2ts.cli.cutover.Drain;
 import io.pg2ts.cli.cutover.SequenceSync;
 import io.pg2ts.cli.migrate.MigrationMonitor;
-import io.pg2ts.cli.migrate.MigrationRun;
 import io.pg2ts.cli.schema.DeferredSchema;
 import io.pg2ts.cli.status.ConnectorSetup;
 import io.pg2ts.cli.status.KafkaBacklog;
@@ -13,7 +12,6 @@ import io.pg2ts.common.TableId;
 import java.io.PrintStream;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cutover", mixinStandardHelpOptions = true,
@@ -50,13 +49,8 @@ final class CutoverCommand implements Callable<Integer> {
             description = "Kafka brokers of that cluster, to read the end offsets of the sink's topics.")
     String kafka;
 
-    @Option(names = "--source-connector", defaultValue = MigrationRun.SOURCE_CONNECTOR,
-            description = "Name of the source connector (default: ${DEFAULT-VALUE}).")
-    String sourceConnector;
-
-    @Option(names = "--sink-connector", defaultValue = MigrationRun.SINK_CONNECTOR,
-            description = "Name of the sink connector (default: ${DEFAULT-VALUE}).")
-    String sinkConnector;
+    @Mixin
+    ConnectorNames connectors;
 
     @Option(names = "--timeout", defaultValue = "PT10M",
             description = "How long to wait for the connectors to drain, ISO-8601 (default: ${DEFAULT-VALUE}).")
@@ -76,19 +70,19 @@ final class CutoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PostgresEndpoint sourceEndpoint = PostgresEndpoint.parse(source, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
-        PostgresEndpoint targetEndpoint = PostgresEndpoint.parse(target, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+        PostgresEndpoint sourceEndpoint = PostgresEndpoint.fromUrl(source);
+        PostgresEndpoint targetEndpoint = PostgresEndpoint.fromUrl(target);
         return cutover(new ConnectRestClient(connect), kafka, sourceEndpoint, targetEndpoint, System.out);
     }
 
     int cutover(ConnectRestClient rest, String kafkaServers, PostgresEndpoint sourceEndpoint,
             PostgresEndpoint targetEndpoint, PrintStream out) throws Exception {
         Instant quiet = Instant.now();
-        Map<String, String> sinkConfig = rest.config(sinkConnector);
-        ConnectorSetup setup = ConnectorSetup.read(rest, sourceConnector, sinkConnector);
+        Map<String, String> sinkConfig = rest.config(connectors.sink);
+        ConnectorSetup setup = ConnectorSetup.read(rest, connectors.source, connectors.sink);
         String slot = setup.slotName();
         if (slot == null || setup.topicPattern() == null) {
-            throw new IllegalStateException("connectors " + sourceConnector + " and " + sinkConnector + " must both run "
+            throw new IllegalStateException("connectors " + connectors.source + " and " + connectors.sink + " must both run "
                     + "with their tasks: name them with --source-connector and --sink-connector, or resume them when "
                     + "stopped (PUT /connectors/NAME/resume) and run cutover again");
         }
@@ -100,9 +94,9 @@ final class CutoverCommand implements Callable<Integer> {
                 KafkaBacklog backlog = new KafkaBacklog(kafkaServers)) {
             tables = setup.includeList().isEmpty() ? MigrationMonitor.userTables(sourceDb) : setup.includeList();
             String quietLsn = Drain.markQuietPoint(sourceDb);
-            out.println("source quiet at WAL " + quietLsn + " (" + quiet + "); waiting for " + sourceConnector + " and "
-                    + sinkConnector + " to drain, at most " + timeout);
-            drained = new Drain(sourceDb, targetDb, rest, List.of(sourceConnector, sinkConnector), slot, backlog,
+            out.println("source quiet at WAL " + quietLsn + " (" + quiet + "); waiting for " + connectors.source + " and "
+                    + connectors.sink + " to drain, at most " + timeout);
+            drained = new Drain(sourceDb, targetDb, rest, List.of(connectors.source, connectors.sink), slot, backlog,
                     offsetsTable, setup.topicPattern())
                     .await(quietLsn, timeout, out);
             drainedAt = Instant.now();
@@ -113,11 +107,11 @@ final class CutoverCommand implements Callable<Integer> {
             }
             out.printf("drained in %s%n", seconds(Duration.between(quiet, drainedAt)));
             if (!keepConnectors) {
-                for (String name : List.of(sourceConnector, sinkConnector)) {
+                for (String name : List.of(connectors.source, connectors.sink)) {
                     rest.stop(name);
                     rest.awaitStopped(name, Duration.ofMinutes(2));
                 }
-                out.println("stopped " + sourceConnector + " and " + sinkConnector
+                out.println("stopped " + connectors.source + " and " + connectors.sink
                         + " (their configs and offsets stay; pg2ts cleanup removes them and the slot)");
             }
             if (DeferredSchema.pending(targetDb) > 0) {
@@ -154,6 +148,6 @@ final class CutoverCommand implements Callable<Integer> {
     }
 
     private static Connection open(PostgresEndpoint endpoint) throws SQLException {
-        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password());
+        return endpoint.connect("pg2ts cutover");
     }
 }

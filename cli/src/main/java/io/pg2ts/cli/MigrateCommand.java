@@ -58,8 +58,8 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        PostgresEndpoint sourceEndpoint = PostgresEndpoint.parse(source, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
-        PostgresEndpoint targetEndpoint = PostgresEndpoint.parse(target, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+        PostgresEndpoint sourceEndpoint = PostgresEndpoint.fromUrl(source);
+        PostgresEndpoint targetEndpoint = PostgresEndpoint.fromUrl(target);
         if (!noSchema) {
             SchemaCopy.copy(sourceEndpoint, targetEndpoint, new SchemaCopy.Options(pgBin, true, false,
                     SchemaCopy.hypertables(options.examples().resolve("sink.json"))), out);

@@ -70,7 +70,7 @@ final class SchemaCommand implements Callable<Integer> {
 
     int run(PrintStream out, PrintStream err) {
         try {
-            PostgresEndpoint targetEndpoint = PostgresEndpoint.parse(target, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+            PostgresEndpoint targetEndpoint = PostgresEndpoint.fromUrl(target);
             if (finish) {
                 DeferredSchema.Finished finished = SchemaCopy.finish(targetEndpoint);
                 for (DeferredSchema.Entry entry : finished.created()) {
@@ -83,7 +83,7 @@ final class SchemaCommand implements Callable<Integer> {
                 err.println("pg2ts schema: --source is required (except with --finish)");
                 return 2;
             }
-            PostgresEndpoint sourceEndpoint = PostgresEndpoint.parse(source, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+            PostgresEndpoint sourceEndpoint = PostgresEndpoint.fromUrl(source);
             Map<TableId, HypertableSpec> hypertables = sinkConfig == null ? Map.of() : SchemaCopy.hypertables(sinkConfig);
             SchemaCopy.copy(sourceEndpoint, targetEndpoint,
                     new SchemaCopy.Options(pgBin, deferIndexes, keepOwners, hypertables), out);

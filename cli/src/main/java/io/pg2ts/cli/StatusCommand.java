@@ -2,7 +2,6 @@ package io.pg2ts.cli;
 
 import io.pg2ts.cli.connect.ConnectRestClient;
 import io.pg2ts.cli.connect.PostgresEndpoint;
-import io.pg2ts.cli.migrate.MigrationRun;
 import io.pg2ts.cli.status.StatusDisplay;
 import io.pg2ts.cli.status.StatusReader;
 import io.pg2ts.common.TableId;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -49,13 +49,8 @@ final class StatusCommand implements Callable<Integer> {
                     + "from the connectors' task configs.")
     URI connect;
 
-    @Option(names = "--source-connector", defaultValue = MigrationRun.SOURCE_CONNECTOR,
-            description = "Source connector's name in Connect (default: ${DEFAULT-VALUE}).")
-    String sourceConnector;
-
-    @Option(names = "--sink-connector", defaultValue = MigrationRun.SINK_CONNECTOR,
-            description = "Sink connector's name, as stored in its progress and offsets tables (default: ${DEFAULT-VALUE}).")
-    String sinkConnector;
+    @Mixin
+    ConnectorNames connectors;
 
     @Option(names = "--slot", paramLabel = "NAME",
             description = "Replication slot on the source (default with --connect: the source task's slot.name).")
@@ -106,12 +101,12 @@ final class StatusCommand implements Callable<Integer> {
         StatusDisplay display = new StatusDisplay(out, json ? StatusDisplay.Mode.JSON
                 : terminal ? StatusDisplay.Mode.LIVE : StatusDisplay.Mode.LINES);
         boolean repeat = watch || (!once && !json && terminal);
-        StatusReader.Settings settings = new StatusReader.Settings(sourceConnector, sinkConnector, offsetsSchema, slot,
+        StatusReader.Settings settings = new StatusReader.Settings(connectors.source, connectors.sink, offsetsSchema, slot,
                 tables == null ? List.of() : tables.stream().map(TableId::parse).toList(),
                 connect == null ? null : new ConnectRestClient(connect), kafka, maxLagBytes);
         try (StatusReader reader = new StatusReader(
-                PostgresEndpoint.parse(source, System.getenv("PGUSER"), System.getenv("PGPASSWORD")),
-                PostgresEndpoint.parse(target, System.getenv("PGUSER"), System.getenv("PGPASSWORD")), settings)) {
+                PostgresEndpoint.fromUrl(source),
+                PostgresEndpoint.fromUrl(target), settings)) {
             if (!repeat) {
                 display.show(reader.read());
                 return 0;

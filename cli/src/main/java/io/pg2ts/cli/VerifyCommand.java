@@ -7,7 +7,6 @@ import io.pg2ts.cli.verify.VerifyProgress;
 import io.pg2ts.common.TableId;
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,8 +49,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        PostgresEndpoint sourceEndpoint = PostgresEndpoint.parse(source, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
-        PostgresEndpoint targetEndpoint = PostgresEndpoint.parse(target, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+        PostgresEndpoint sourceEndpoint = PostgresEndpoint.fromUrl(source);
+        PostgresEndpoint targetEndpoint = PostgresEndpoint.fromUrl(target);
         List<TableId> names;
         if (tables == null || tables.isEmpty()) {
             try (Connection s = open(sourceEndpoint)) {
@@ -129,6 +128,6 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static Connection open(PostgresEndpoint endpoint) throws SQLException {
-        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password());
+        return endpoint.connect("pg2ts verify");
     }
 }

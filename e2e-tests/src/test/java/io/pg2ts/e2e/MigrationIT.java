@@ -72,9 +72,18 @@ class MigrationIT {
             // The writes ran while the snapshot was taken, and went on while changes streamed.
             assertThat(writesWhenSnapshotLanded).isGreaterThan(writesBeforeDeploy);
 
+            // Keys the workload has not deleted (it deletes rows at random): the smallest left.
+            long account;
+            long order;
+            long lines;
+            try (Connection s = source.connect("postgres")) {
+                account = count(s, "SELECT min(id) FROM accounts");
+                order = count(s, "SELECT min(order_id) FROM order_lines");
+                lines = count(s, "SELECT count(*) FROM order_lines WHERE order_id = " + order);
+            }
             source.execute("postgres",
-                    "UPDATE order_lines SET order_id = order_id + 1000000 WHERE order_id = 7",
-                    "UPDATE accounts SET id = 90000001 WHERE id = 3",
+                    "UPDATE order_lines SET order_id = order_id + 1000000 WHERE order_id = " + order,
+                    "UPDATE accounts SET id = 90000001 WHERE id = " + account,
                     "DELETE FROM ticks WHERE id BETWEEN 100 AND 199",
                     "UPDATE ticks SET price = NULL, meta = '{\"edited\": true}' WHERE id BETWEEN 200 AND 210",
                     "INSERT INTO events VALUES (now(), 'last', 'after the workload')");
@@ -83,9 +92,10 @@ class MigrationIT {
 
             Fixtures.assertSameRows(source, target, SampleDatabase.TABLES);
             try (Connection t = target.connect("postgres")) {
-                assertThat(count(t, "SELECT count(*) FROM order_lines WHERE order_id = 7")).isZero();
-                assertThat(count(t, "SELECT count(*) FROM order_lines WHERE order_id = 1000007")).isEqualTo(4);
-                assertThat(count(t, "SELECT count(*) FROM accounts WHERE id = 3")).isZero();
+                assertThat(count(t, "SELECT count(*) FROM order_lines WHERE order_id = " + order)).isZero();
+                assertThat(count(t, "SELECT count(*) FROM order_lines WHERE order_id = " + (order + 1000000)))
+                        .isEqualTo(lines).isPositive();
+                assertThat(count(t, "SELECT count(*) FROM accounts WHERE id = " + account)).isZero();
                 assertThat(count(t, "SELECT count(*) FROM accounts WHERE id = 90000001")).isEqualTo(1);
                 assertThat(count(t, "SELECT count(*) FROM ticks WHERE id BETWEEN 100 AND 199")).isZero();
                 assertThat(count(t, "SELECT count(*) FROM information_schema.table_constraints "

@@ -118,6 +118,35 @@ class HypertableTest {
         }
     }
 
+    /**
+     * A space partitioning column outside the source key joins the target key with the time column
+     * (TimescaleDB refuses a unique index without it), and the sink still applies by the source key.
+     */
+    @Test
+    void aSpacePartitioningColumnOutsideTheKeyJoinsTheTargetKey() throws Exception {
+        Schema at = sourceType(SchemaBuilder.string().optional(), "TIMESTAMPTZ", null, null).build();
+        DebeziumTable samples = DebeziumTable.builder("space", "samples")
+                .key("id", Schema.INT64_SCHEMA).column("at", at)
+                .column("device", SchemaBuilder.int32().optional().build()).column("v", VALUE).build();
+        Map<String, String> options = Map.of("hypertables", "space.samples",
+                "hypertable.space.samples.time.column", "at", "hypertable.space.samples.partitioning.column", "device",
+                "hypertable.space.samples.partitions", "2");
+
+        put(options, List.of(samples.read(1L, "2024-01-01 00:00:00+00", 7, 1.0),
+                samples.read(2L, "2024-01-02 00:00:00+00", 8, 2.0)));
+        put(options, List.of(samples.update(1L, "2024-01-01 00:00:00+00", 9, 1.5)));   // moves to another device
+
+        try (Connection c = timescale.connect()) {
+            assertThat(rows(c, "SELECT id || ' ' || device || ' ' || v FROM space.samples ORDER BY id"))
+                    .containsExactly("1 9 1.5", "2 8 2");
+            assertThat(rows(c, "SELECT string_agg(a.attname, ', ' ORDER BY array_position(i.indkey::int2[], a.attnum)) "
+                    + "FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[]) "
+                    + "WHERE i.indrelid = 'space.samples'::regclass AND i.indisprimary")).containsExactly("id, at, device");
+            assertThat(rows(c, "SELECT column_name || ' ' || dimension_type FROM timescaledb_information.dimensions "
+                    + "WHERE hypertable_name = 'samples' ORDER BY dimension_number")).containsExactly("at Time", "device Space");
+        }
+    }
+
     /** The auto mode takes tables keyed by a temporal column, or by a column it is told the name of, and no other. */
     @Test
     void theAutoModeMakesHypertablesOfTablesKeyedByATimeColumnOnly() throws Exception {

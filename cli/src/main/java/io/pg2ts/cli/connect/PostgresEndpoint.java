@@ -4,9 +4,13 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +29,22 @@ public record PostgresEndpoint(String host, int port, String database, String us
     /** Without URL parameters. */
     public PostgresEndpoint(String host, int port, String database, String user, String password) {
         this(host, port, database, user, password, Map.of());
+    }
+
+    /** Parses the URL; a user or password it does not give comes from PGUSER or PGPASSWORD. */
+    public static PostgresEndpoint fromUrl(String jdbcUrl) {
+        return parse(jdbcUrl, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
+    }
+
+    /**
+     * Connects, shown as {@code applicationName} in the server's {@code pg_stat_activity}.
+     */
+    public Connection connect(String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(jdbcUrl(), props);
     }
 
     public static PostgresEndpoint parse(String jdbcUrl, String defaultUser, String defaultPassword) {

@@ -1,5 +1,6 @@
 package io.pg2ts.cli.migrate;
 
+import io.pg2ts.cli.connect.Relations;
 import io.pg2ts.common.TableId;
 import io.pg2ts.testsupport.TableComparison;
 import io.pg2ts.testsupport.TableComparison.Fingerprint;
@@ -65,7 +66,7 @@ public final class MigrationMonitor {
             long estimate = estimatedRows(source, entry.getKey());
             boolean estimated = estimate > EXACT_COUNT_LIMIT;
             long sourceRows = estimated ? estimate : count(source, entry.getKey());
-            long targetRows = !exists(target, entry.getValue()) ? -1
+            long targetRows = !Relations.exists(target, entry.getValue()) ? -1
                     : estimated ? estimatedRows(target, entry.getValue()) : count(target, entry.getValue());
             tables.add(new TableProgress(entry.getKey(), sourceRows, targetRows, estimated));
         }
@@ -76,7 +77,7 @@ public final class MigrationMonitor {
     public List<String> mismatches() throws SQLException {
         List<String> mismatches = new ArrayList<>();
         for (Map.Entry<TableId, TableId> entry : targetOf.entrySet()) {
-            if (!exists(target, entry.getValue())) {
+            if (!Relations.exists(target, entry.getValue())) {
                 mismatches.add(entry.getValue() + ": missing on the target");
                 continue;
             }
@@ -99,15 +100,6 @@ public final class MigrationMonitor {
         }
     }
 
-    private static boolean exists(Connection c, TableId table) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            s.setString(1, table.quoted());
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
 
     private static long count(Connection c, TableId table) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + table.quoted());

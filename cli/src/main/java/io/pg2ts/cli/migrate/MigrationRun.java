@@ -12,13 +12,11 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,6 +176,6 @@ public final class MigrationRun {
     }
 
     private static Connection open(PostgresEndpoint endpoint) throws SQLException {
-        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password());
+        return endpoint.connect("pg2ts migrate");
     }
 }

@@ -1,5 +1,6 @@
 package io.pg2ts.cli.status;
 
+import io.pg2ts.cli.connect.Relations;
 import io.pg2ts.common.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,7 +28,7 @@ final class ProgressQueries {
     /** Per target table; empty while the progress table does not exist (no sink task has connected yet). */
     static Map<TableId, Applied> applied(Connection target, TableId progress, String connector) throws SQLException {
         Map<TableId, Applied> applied = new LinkedHashMap<>();
-        if (!exists(target, progress)) {
+        if (!Relations.exists(target, progress)) {
             return applied;
         }
         String sql = "SELECT table_schema, table_name, sum(snapshot_rows)::bigint, sum(inserted)::bigint, "
@@ -50,7 +51,7 @@ final class ProgressQueries {
     /** The next offsets the sink stored per topic partition. */
     static Map<TopicPartition, Long> storedOffsets(Connection target, TableId offsets, String connector) throws SQLException {
         Map<TopicPartition, Long> stored = new HashMap<>();
-        if (!exists(target, offsets)) {
+        if (!Relations.exists(target, offsets)) {
             return stored;
         }
         try (PreparedStatement s = target.prepareStatement(
@@ -65,13 +66,4 @@ final class ProgressQueries {
         return stored;
     }
 
-    private static boolean exists(Connection c, TableId table) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            s.setString(1, table.quoted());
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
 }

@@ -9,13 +9,11 @@ import io.pg2ts.cli.status.MigrationStatus.SlotStatus;
 import io.pg2ts.cli.status.MigrationStatus.TableStatus;
 import io.pg2ts.common.TableId;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Reads a {@link MigrationStatus}: source row estimates and the slot from the source, the changes
@@ -167,13 +165,7 @@ public final class StatusReader implements AutoCloseable {
     }
 
     private static Connection open(PostgresEndpoint endpoint, String applicationName) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", endpoint.user());
-        props.setProperty("password", endpoint.password());
-        props.setProperty("ApplicationName", applicationName);
-        Connection c = DriverManager.getConnection(endpoint.jdbcUrl(), props);
-        c.setAutoCommit(true);
-        return c;
+        return endpoint.connect(applicationName);
     }
 
     private void closeConnections() {

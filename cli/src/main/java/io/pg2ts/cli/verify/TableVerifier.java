@@ -1,6 +1,7 @@
 package io.pg2ts.cli.verify;
 
 import io.pg2ts.common.Identifiers;
+import io.pg2ts.cli.connect.Relations;
 import io.pg2ts.common.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -77,7 +78,7 @@ public final class TableVerifier {
     /** Compares the source's table with the target's table it is migrated to. */
     public Result verify(TableId table, TableId onTarget) throws SQLException {
         targetTable = onTarget;
-        if (!exists(target, onTarget)) {
+        if (!Relations.exists(target, onTarget)) {
             return new Result(table, List.of(), count(source, table), 0, List.of(), "missing on the target");
         }
         List<String[]> key = primaryKey(table);
@@ -221,15 +222,6 @@ public final class TableVerifier {
         return key;
     }
 
-    private static boolean exists(Connection c, TableId table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table.quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
 
     private static long count(Connection c, TableId table) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted())) {

@@ -396,17 +396,22 @@ public final class TargetTables {
     private static final Set<String> TEMPORAL = Set.of("TIMESTAMPTZ", "TIMESTAMP", "DATE");
 
     /**
-     * The record key, and for a hypertable whose time column the key lacks, the key and the time
-     * column: TimescaleDB requires it in every primary key. The sink then applies such a table by
-     * the record key (ChangeApplier), so a source key still has one row.
+     * The record key, and for a hypertable whose time column or space partitioning column the key
+     * lacks, the key and those columns: TimescaleDB requires every partitioning column in every
+     * primary key. The sink then applies such a table by the record key (ChangeApplier), so a
+     * source key still has one row.
      */
     private List<String> primaryKey(TableId table, RecordShape shape) {
         HypertableSpec spec = hypertableOf(table, shape);
-        if (spec == null || !shape.keyed() || shape.keyNames().contains(spec.timeColumn())) {
+        if (spec == null || !shape.keyed()) {
             return shape.keyNames();
         }
         List<String> key = new ArrayList<>(shape.keyNames());
-        key.add(spec.timeColumn());
+        for (String column : new String[] {spec.timeColumn(), spec.partitioningColumn()}) {
+            if (column != null && !key.contains(column)) {
+                key.add(column);
+            }
+        }
         return key;
     }
 
