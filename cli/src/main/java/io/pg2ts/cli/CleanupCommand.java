@@ -48,14 +48,14 @@ final class CleanupCommand implements Callable<Integer> {
     @Mixin
     ConnectorNames connectors;
 
-    @Option(names = "--slot", description = "Replication slot to drop (default: the source connector's slot.name).")
+    @Option(names = "--slot", paramLabel = "NAME", description = "Replication slot to drop (default: the source connector's slot.name).")
     String slot;
 
-    @Option(names = "--publication", description = "Publication to drop (default: the source connector's "
+    @Option(names = "--publication", paramLabel = "NAME", description = "Publication to drop (default: the source connector's "
             + "publication.name, else the slot's name).")
     String publication;
 
-    @Option(names = "--offsets-schema", defaultValue = "pg2ts",
+    @Option(names = "--offsets-schema", defaultValue = "pg2ts", paramLabel = "SCHEMA",
             description = "The sink's offsets.schema on the target (default: ${DEFAULT-VALUE}).")
     String offsetsSchema;
 

@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "cutover", mixinStandardHelpOptions = true,
         description = {"Ends a migration once the application has stopped writing to the source.",
-            "Run it right after the application's writes to the source are stopped. It takes the source's WAL "
-                + "position as the quiet point and waits (--timeout) until the source connector has confirmed the "
-                + "slot up to it and the sink has applied every record in Kafka (the offsets it stores on the "
+            "Run it right after the application's writes to the source are stopped. It marks the quiet point in "
+                + "the source's WAL with a logical decoding message (pg_logical_emit_message, which the source "
+                + "connector skips) and waits (--timeout) until the source connector has confirmed the slot past it and the sink has applied every record in Kafka (the offsets it stores on the "
                 + "target equal the topics' end offsets); then stops both connectors (unless --keep-connectors), "
                 + "creates what pg2ts schema --defer-indexes left (if anything), sets every target sequence to the source's value plus --sequence-margin, compares every table "
                 + "as pg2ts verify does, and prints the cutover window from the quiet point to the verified target.",
@@ -52,7 +52,7 @@ final class CutoverCommand implements Callable<Integer> {
     @Mixin
     ConnectorNames connectors;
 
-    @Option(names = "--timeout", defaultValue = "PT10M",
+    @Option(names = "--timeout", defaultValue = "PT10M", paramLabel = "DURATION",
             description = "How long to wait for the connectors to drain, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -65,7 +65,7 @@ final class CutoverCommand implements Callable<Integer> {
             + "stopped, so that nothing written to the source later can reach the target the application now uses).")
     boolean keepConnectors;
 
-    @Option(names = "--jobs", defaultValue = "2", description = "Tables verified at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--jobs", defaultValue = "2", paramLabel = "N", description = "Tables verified at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
     @Override

@@ -23,14 +23,14 @@ import picocli.CommandLine.Option;
                 + "verifies that every table equals its source. Exit status 0 when verified, 1 otherwise."})
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--rows", defaultValue = "10000", description = "Rows in the sample tables before the migration starts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rows", defaultValue = "10000", paramLabel = "N", description = "Rows in the sample tables before the migration starts (default: ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = "--workload-seconds", defaultValue = "20",
+    @Option(names = "--workload-seconds", defaultValue = "20", paramLabel = "SECONDS",
             description = "How long the application keeps writing after the connectors start (default: ${DEFAULT-VALUE}).")
     int workloadSeconds;
 
-    @Option(names = "--timeout", defaultValue = "PT10M", description = "Give up when not verified after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "PT10M", paramLabel = "DURATION", description = "Give up when not verified after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Mixin

@@ -87,8 +87,7 @@ final class DeployCommand implements Callable<Integer> {
         try {
             return deploy(rest);
         } catch (ConnectException e) {
-            spec.commandLine().getErr().println("Kafka Connect does not answer at " + rest.base()
-                    + " (connection refused): check --connect and that the worker runs");
+            spec.commandLine().getErr().println(e.getMessage());
             return 2;
         } finally {
             out.flush();

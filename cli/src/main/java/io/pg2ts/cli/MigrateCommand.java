@@ -41,7 +41,7 @@ final class MigrateCommand implements Callable<Integer> {
                     + "examples keeps its schemas in (their *.converter.bootstrap.servers).")
     String kafka;
 
-    @Option(names = "--timeout", defaultValue = "PT1H", description = "Give up when not verified after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "PT1H", paramLabel = "DURATION", description = "Give up when not verified after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(names = "--no-schema", description = "Do not copy the schema: the target has it (or the sink creates "

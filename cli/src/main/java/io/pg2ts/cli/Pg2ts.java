@@ -1,5 +1,6 @@
 package io.pg2ts.cli;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,21 @@ import picocli.CommandLine.Command;
 public final class Pg2ts {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Pg2ts()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line as {@code main} runs it: an error a command throws is printed as one line
+     * naming the command (the message says what to change; the stack trace goes to the log file,
+     * {@code pg2ts.log}), with exit status 2.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Pg2ts()).setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            commandLine.getErr().println("pg2ts " + commandLine.getCommandName() + ": " + message);
+            LoggerFactory.getLogger(Pg2ts.class).warn("pg2ts {} failed", commandLine.getCommandName(), e);
+            return 2;
+        });
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "schema", mixinStandardHelpOptions = true,
-        description = {"Copies the source's schema to the target before the migration starts: types, enums, domains, "
+        description = {"Copies the source's schema to the target, hypertables included.",
+            "Copies the source's schema to the target before the migration starts: types, enums, domains, "
                 + "sequences, tables with their primary keys, views, functions, then secondary indexes, unique and "
                 + "foreign key constraints and triggers. Uses the PostgreSQL client tools (pg_dump --schema-only, "
                 + "pg_restore) of the source's major version or newer, from --pg-bin or the PATH. Leaves out "

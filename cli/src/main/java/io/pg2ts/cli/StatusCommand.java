@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Shows how far a migration has come. Per table: the source's rows (the planner's estimate, "
+        description = {"Shows how far a migration has come: snapshot, changes applied, lag.",
+            "Per table: the source's rows (the planner's estimate, "
                 + "marked ~, or counted when below 100,000 or never analyzed), snapshot rows applied and their percent "
                 + "(done once the sink applied the table's last snapshot row or a streamed change), and the inserts (+), "
                 + "updates (~) and deletes (-) applied, from the sink's progress table <offsets.schema>.sink_tables on "
@@ -61,7 +62,7 @@ final class StatusCommand implements Callable<Integer> {
                     + "else every table of the source outside system schemas).")
     List<String> tables;
 
-    @Option(names = "--offsets-schema", defaultValue = "pg2ts",
+    @Option(names = "--offsets-schema", defaultValue = "pg2ts", paramLabel = "SCHEMA",
             description = "The sink's offsets.schema, holding sink_tables and sink_offsets (default: ${DEFAULT-VALUE}).")
     String offsetsSchema;
 
@@ -70,7 +71,7 @@ final class StatusCommand implements Callable<Integer> {
                     + "the offsets stored in sink_offsets).")
     String kafka;
 
-    @Option(names = "--max-lag-bytes", defaultValue = "65536",
+    @Option(names = "--max-lag-bytes", defaultValue = "65536", paramLabel = "BYTES",
             description = "Slot lag still counted as caught up: WAL of other databases and the server's own records, "
                     + "which the slot confirms with the next heartbeat (default: ${DEFAULT-VALUE}).")
     long maxLagBytes;
@@ -84,7 +85,7 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--once", description = "One reading, then exit (default when not on a terminal, or with --json).")
     boolean once;
 
-    @Option(names = "--interval", defaultValue = "PT2S",
+    @Option(names = "--interval", defaultValue = "PT2S", paramLabel = "DURATION",
             description = "Time between readings, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration interval;
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Compares every table on the target with its source: row count and an md5 of the rows' text "
+        description = {"Compares every table on the target with its source, and names the key ranges that differ.",
+            "Compares every table on the target with its source: row count and an md5 of the rows' text "
                 + "in primary-key order, range by range of the key (bounded memory on both sides), several tables "
                 + "in parallel. A range that differs is narrowed down to ranges of at most 100 source rows, which are "
                 + "printed with the table. Compare while the source is quiet (at cutover), or expect differences "
@@ -39,11 +40,11 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Tables to compare (default: every table of the source outside system schemas).")
     List<String> tables;
 
-    @Option(names = "--range-rows", defaultValue = "100000",
+    @Option(names = "--range-rows", defaultValue = "100000", paramLabel = "N",
             description = "Source rows per key range at the first pass (default: ${DEFAULT-VALUE}).")
     int rangeRows;
 
-    @Option(names = "--jobs", defaultValue = "2", description = "Tables compared at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--jobs", defaultValue = "2", paramLabel = "N", description = "Tables compared at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
     @Override

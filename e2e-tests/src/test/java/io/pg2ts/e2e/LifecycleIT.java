@@ -31,7 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The whole lifecycle with the pg2ts commands as a user runs them: an application keeps writing
@@ -200,7 +199,7 @@ class LifecycleIT {
         }, true, StandardCharsets.UTF_8);
         System.setOut(tee);
         try {
-            int status = new CommandLine(new Pg2ts()).execute(args);
+            int status = Pg2ts.commandLine().execute(args);
             return new Run(status, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);

@@ -206,7 +206,16 @@ public final class ConnectRestClient {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            // The JDK's exception says nothing, not even where it tried.
+            java.net.ConnectException named = new java.net.ConnectException("Kafka Connect does not answer at " + base
+                    + " (connection refused): check --connect and that the worker runs");
+            named.initCause(e);
+            throw named;
+        }
         if (response.statusCode() >= 300) {
             throw new ConnectRestException(method + " " + base.resolve(path), response.statusCode(), response.body());
         }

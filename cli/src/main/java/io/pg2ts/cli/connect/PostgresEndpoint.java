@@ -41,10 +41,17 @@ public record PostgresEndpoint(String host, int port, String database, String us
      */
     public Connection connect(String applicationName) throws SQLException {
         Properties props = new Properties();
-        props.setProperty("user", user);
+        // Without a user from the URL or PGUSER, pgjdbc logs in as the operating system's user.
+        if (user != null) {
+            props.setProperty("user", user);
+        }
         props.setProperty("password", password);
         props.setProperty("ApplicationName", applicationName);
-        return DriverManager.getConnection(jdbcUrl(), props);
+        try {
+            return DriverManager.getConnection(jdbcUrl(), props);
+        } catch (SQLException e) {
+            throw new SQLException("cannot connect to " + this + ": " + e.getMessage(), e.getSQLState(), e);
+        }
     }
 
     public static PostgresEndpoint parse(String jdbcUrl, String defaultUser, String defaultPassword) {
@@ -92,6 +99,6 @@ public record PostgresEndpoint(String host, int port, String database, String us
 
     @Override
     public String toString() {
-        return user + "@" + host + ":" + port + "/" + database;
+        return (user == null ? "" : user + "@") + host + ":" + port + "/" + database;
     }
 }
