@@ -217,7 +217,7 @@ class LifecycleIT {
         write(file, config);
     }
 
-    private static String url(LocalPostgres pg) {
+    static String url(LocalPostgres pg) {
         return "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres?user=" + LocalPostgres.USER;
     }
 
