@@ -122,7 +122,10 @@ final class CutoverCommand implements Callable<Integer> {
             }
             List<SequenceSync.Synced> sequences = SequenceSync.sync(sourceDb, targetDb, sequenceMargin);
             long failed = sequences.stream().filter(s -> s.problem() != null).count();
-            out.printf("sequences: %d set%s%n", sequences.size() - failed, failed == 0 ? "" : ", " + failed + " FAILED:");
+            long unused = sequences.stream().filter(s -> s.problem() == null && s.value() == null).count();
+            out.printf("sequences: %d set%s%s%n", sequences.size() - failed - unused,
+                    unused == 0 ? "" : ", " + unused + " never used on the source left as they are",
+                    failed == 0 ? "" : ", " + failed + " FAILED:");
             sequences.stream().filter(s -> s.problem() != null).forEach(s -> out.println("  " + s.line()));
             Instant sequencesAt = Instant.now();
             out.println("verifying " + tables.size() + " tables");
@@ -138,6 +141,10 @@ final class CutoverCommand implements Callable<Integer> {
                     seconds(Duration.between(drainedAt, sequencesAt)), seconds(Duration.between(sequencesAt, verifiedAt)));
             if (ok) {
                 out.println("the target is ready: point the application at it");
+            } else {
+                out.println("the target is NOT ready: fix what is named above, then check with pg2ts verify"
+                        + (keepConnectors ? "" : "; the connectors are stopped (PUT /connectors/NAME/resume to go on "
+                        + "streaming while the source stays in use)"));
             }
             return ok ? 0 : 1;
         }
