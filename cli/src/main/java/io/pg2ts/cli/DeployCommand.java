@@ -211,18 +211,21 @@ final class DeployCommand implements Callable<Integer> {
         }
         for (ConnectorFile connector : put) {
             String held = heldState.get(connector.name());
-            if (held != null) {
-                out.println(connector.name() + ": " + held + " as before; the new config applies once it is resumed "
-                        + "(PUT /connectors/" + connector.name() + "/resume)");
-                continue;
-            }
             try {
+                if (held != null) {
+                    // The update passes the connector through UNASSIGNED; it settles back in its state.
+                    rest.awaitState(connector.name(), held, timeout);
+                    out.println(connector.name() + ": " + held + " as before; the new config applies once it is "
+                            + "resumed (PUT /connectors/" + connector.name() + "/resume)");
+                    continue;
+                }
                 rest.awaitRunning(connector.name(), timeout);
                 int tasks = rest.status(connector.name()).path("tasks").size();
                 out.println(connector.name() + ": RUNNING with " + tasks + " task(s)");
             } catch (IOException e) {
                 // Connect's trace follows the first line; it is in the worker's log.
-                out.println(connector.name() + ": NOT RUNNING: " + e.getMessage().lines().findFirst().orElse(""));
+                out.println(connector.name() + ": NOT " + (held != null ? held : "RUNNING") + ": "
+                        + e.getMessage().lines().findFirst().orElse(""));
                 notRunning++;
             }
         }

@@ -112,10 +112,19 @@ public final class ConnectRestClient {
 
     /** Waits until the connector is stopped ({@code STOPPED}, no tasks). */
     public void awaitStopped(String name, Duration timeout) throws IOException, InterruptedException {
+        awaitState(name, "STOPPED", timeout);
+    }
+
+    /**
+     * Waits until Connect reports the connector in this state ({@code STOPPED}, {@code PAUSED},
+     * ...); after a config update it passes through {@code UNASSIGNED} first.
+     */
+    public void awaitState(String name, String state, Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        while (!"STOPPED".equals(status(name).path("connector").path("state").asText())) {
+        String last;
+        while (!(last = status(name).path("connector").path("state").asText()).equals(state)) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IOException("connector " + name + " did not stop within " + timeout);
+                throw new IOException("connector " + name + " is not " + state + " after " + timeout + " but " + last);
             }
             Thread.sleep(200);
         }
