@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads how far a migration has come from the two databases themselves: rows per table on both
- * sides and how many bytes of WAL the replication slot has not yet confirmed.
+ * Compares a migration's tables on the two databases themselves: rows per table on both sides,
+ * and, once they match, checksums.
  */
 public final class MigrationMonitor {
 
@@ -24,39 +24,25 @@ public final class MigrationMonitor {
     private final Connection source;
     private final Connection target;
     private final Map<TableId, TableId> targetOf;
-    private final String slotName;
 
     /**
      * @param targetOf each migrated source table and the target table it lands in, in display order
      */
-    public MigrationMonitor(Connection source, Connection target, Map<TableId, TableId> targetOf, String slotName) {
+    public MigrationMonitor(Connection source, Connection target, Map<TableId, TableId> targetOf) {
         this.source = source;
         this.target = target;
         this.targetOf = targetOf;
-        this.slotName = slotName;
     }
 
     /** Rows on both sides of one table; {@code -1} target rows while the table does not exist yet. */
     public record TableProgress(TableId table, long sourceRows, long targetRows, boolean estimated) {
     }
 
-    /** One reading of all tables and the slot. {@code slotLagBytes} is -1 while there is no slot. */
-    public record Progress(List<TableProgress> tables, long slotLagBytes) {
+    /** One reading of all tables. */
+    public record Progress(List<TableProgress> tables) {
 
         public boolean rowCountsMatch() {
             return tables.stream().allMatch(t -> t.sourceRows() == t.targetRows());
-        }
-
-        /** One line for a log or a terminal. */
-        public String line() {
-            StringBuilder line = new StringBuilder();
-            for (TableProgress t : tables) {
-                line.append(t.table().table()).append(' ')
-                        .append(t.targetRows() < 0 ? "-" : Long.toString(t.targetRows())).append('/')
-                        .append(t.estimated() ? "~" : "").append(t.sourceRows()).append("  ");
-            }
-            line.append("slot lag ").append(slotLagBytes < 0 ? "-" : slotLagBytes + " B");
-            return line.toString();
         }
     }
 
@@ -70,7 +56,7 @@ public final class MigrationMonitor {
                     : estimated ? estimatedRows(target, entry.getValue()) : count(target, entry.getValue());
             tables.add(new TableProgress(entry.getKey(), sourceRows, targetRows, estimated));
         }
-        return new Progress(tables, slotLag());
+        return new Progress(tables);
     }
 
     /** The tables whose rows differ between source and target, with both fingerprints. */
@@ -89,17 +75,6 @@ public final class MigrationMonitor {
         }
         return mismatches;
     }
-
-    private long slotLag() throws SQLException {
-        try (PreparedStatement s = source.prepareStatement(
-                "SELECT pg_current_wal_lsn() - confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = ?")) {
-            s.setString(1, slotName);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : -1;
-            }
-        }
-    }
-
 
     private static long count(Connection c, TableId table) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + table.quoted());

@@ -97,23 +97,20 @@ public final class MigrationRun {
     public boolean awaitVerified(BooleanSupplier sourceQuiet, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         StatusDisplay display = StatusDisplay.forConsole(new PrintWriter(out));
-        try (Connection sourceDb = open(source); Connection targetDb = open(target);
-                StatusReader status = statusReader(sourceDb)) {
-            MigrationMonitor monitor = new MigrationMonitor(sourceDb, targetDb, tables(sourceDb), slotName());
-            List<String> mismatches = List.of("not compared yet");
-            while (Instant.now().isBefore(deadline)) {
-                ConnectRestClient.failIfFailed(SOURCE_CONNECTOR, connect.status(SOURCE_CONNECTOR));
-                ConnectRestClient.failIfFailed(SINK_CONNECTOR, connect.status(SINK_CONNECTOR));
-                display.show(status.read());
-                MigrationMonitor.Progress progress = monitor.read();
-                if (sourceQuiet.getAsBoolean() && progress.rowCountsMatch()) {
-                    mismatches = monitor.mismatches();
-                    if (mismatches.isEmpty()) {
+        try (Connection sourceDb = open(source); Connection targetDb = open(target)) {
+            Map<TableId, TableId> tables = tables(sourceDb);
+            MigrationMonitor monitor = new MigrationMonitor(sourceDb, targetDb, tables);
+            try (StatusReader status = statusReader(tables)) {
+                while (Instant.now().isBefore(deadline)) {
+                    ConnectRestClient.failIfFailed(SOURCE_CONNECTOR, connect.status(SOURCE_CONNECTOR));
+                    ConnectRestClient.failIfFailed(SINK_CONNECTOR, connect.status(SINK_CONNECTOR));
+                    display.show(status.read());
+                    if (sourceQuiet.getAsBoolean() && monitor.read().rowCountsMatch() && monitor.mismatches().isEmpty()) {
                         out.println("verified: every table on the target equals its source (row count and checksum)");
                         return true;
                     }
+                    Thread.sleep(POLL.toMillis());
                 }
-                Thread.sleep(POLL.toMillis());
             }
             out.println("not caught up within " + timeout + ":");
             monitor.mismatches().forEach(m -> out.println("  " + m));
@@ -122,10 +119,11 @@ public final class MigrationRun {
     }
 
     // The migration's status as pg2ts status shows it, with the Kafka backlog when the brokers are known.
-    private StatusReader statusReader(Connection sourceDb) throws Exception {
+    private StatusReader statusReader(Map<TableId, TableId> tables) throws Exception {
         String offsetsSchema = ConnectorConfigs.load(examples.resolve("sink.json")).getOrDefault("offsets.schema", "pg2ts");
+        String slot = slotName();
         return new StatusReader(source, target, new StatusReader.Settings(SOURCE_CONNECTOR, SINK_CONNECTOR, offsetsSchema,
-                slotName().isEmpty() ? null : slotName(), new ArrayList<>(tables(sourceDb).keySet()), connect, kafka, 65_536));
+                slot.isEmpty() ? null : slot, new ArrayList<>(tables.keySet()), connect, kafka, 65_536));
     }
 
     /** The source example pointed at the source database and the Kafka brokers. */

@@ -53,7 +53,6 @@ public final class TableVerifier {
     private final Connection target;
     private final int rangeRows;
     private final LongConsumer compared;
-    private TableId targetTable;
 
     /** @param rangeRows source rows per range at the first pass */
     public TableVerifier(Connection source, Connection target, int rangeRows) {
@@ -77,13 +76,12 @@ public final class TableVerifier {
 
     /** Compares the source's table with the target's table it is migrated to. */
     public Result verify(TableId table, TableId onTarget) throws SQLException {
-        targetTable = onTarget;
         if (!Relations.exists(target, onTarget)) {
             return new Result(table, List.of(), count(source, table), 0, List.of(), "missing on the target");
         }
         List<String[]> key = primaryKey(table);
         if (key.isEmpty()) {
-            Range whole = compare(table, key, null, null);
+            Range whole = compare(table, onTarget, key, null, null);
             return new Result(table, List.of(), whole.sourceRows(), whole.targetRows(),
                     whole.equal() ? List.of() : List.of(whole), null);
         }
@@ -94,20 +92,20 @@ public final class TableVerifier {
         for (int i = 0; i <= bounds.size(); i++) {
             List<String> from = i == 0 ? null : bounds.get(i - 1);
             List<String> to = i == bounds.size() ? null : bounds.get(i);
-            Range range = compare(table, key, from, to);
+            Range range = compare(table, onTarget, key, from, to);
             compared.accept(range.sourceRows());
             sourceRows += range.sourceRows();
             targetRows += range.targetRows();
             if (!range.equal()) {
-                narrow(table, key, range, rangeRows, differing);
+                narrow(table, onTarget, key, range, rangeRows, differing);
             }
         }
         return new Result(table, key.stream().map(k -> k[0]).toList(), sourceRows, targetRows, differing, null);
     }
 
     /** Splits a differing range into ranges of a tenth the rows, down to {@link #NARROWEST_ROWS}. */
-    private void narrow(TableId table, List<String[]> key, Range range, int rows, List<Range> differing)
-            throws SQLException {
+    private void narrow(TableId table, TableId onTarget, List<String[]> key, Range range, int rows,
+            List<Range> differing) throws SQLException {
         int smaller = Math.max(NARROWEST_ROWS, rows / 10);
         if (rows <= NARROWEST_ROWS || range.sourceRows() <= NARROWEST_ROWS) {
             differing.add(range);
@@ -121,9 +119,9 @@ public final class TableVerifier {
         for (int i = 0; i <= bounds.size(); i++) {
             List<String> from = i == 0 ? range.from() : bounds.get(i - 1);
             List<String> to = i == bounds.size() ? range.to() : bounds.get(i);
-            Range part = compare(table, key, from, to);
+            Range part = compare(table, onTarget, key, from, to);
             if (!part.equal()) {
-                narrow(table, key, part, smaller, differing);
+                narrow(table, onTarget, key, part, smaller, differing);
             }
         }
     }
@@ -151,12 +149,13 @@ public final class TableVerifier {
         return bounds;
     }
 
-    private Range compare(TableId table, List<String[]> key, List<String> from, List<String> to) throws SQLException {
+    private Range compare(TableId table, TableId onTarget, List<String[]> key, List<String> from, List<String> to)
+            throws SQLException {
         String order = key.isEmpty() ? "t::text COLLATE \"C\"" : columnList(key);
         long[] rows = new long[2];
         String[] md5 = new String[2];
         Connection[] sides = {source, target};
-        TableId[] tables = {table, targetTable};
+        TableId[] tables = {table, onTarget};
         for (int side = 0; side < 2; side++) {
             String sql = "SELECT count(*), coalesce(md5(string_agg(t::text, E'\\n' ORDER BY " + order + ")), '') FROM "
                     + tables[side].quoted() + " t" + where(key, from, to);

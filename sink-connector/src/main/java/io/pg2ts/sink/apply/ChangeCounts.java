@@ -2,6 +2,7 @@ package io.pg2ts.sink.apply;
 
 import io.pg2ts.common.TableId;
 import io.pg2ts.sink.record.Change;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -35,8 +36,8 @@ public final class ChangeCounts {
         }
     }
 
-    // Sorted, so concurrent flushes write the progress rows in one order.
-    private final Map<TableId, Counts> tables = new TreeMap<>();
+    // A hash lookup per change; sorted only once per flush, by tables().
+    private final Map<TableId, Counts> tables = new HashMap<>();
 
     void add(Change change) {
         Counts counts = tables.computeIfAbsent(change.table(), t -> new Counts());
@@ -65,8 +66,9 @@ public final class ChangeCounts {
         }
     }
 
+    /** Sorted by table, so concurrent flushes write the progress rows in one order. */
     Map<TableId, Counts> tables() {
-        return tables;
+        return new TreeMap<>(tables);
     }
 
     boolean isEmpty() {
