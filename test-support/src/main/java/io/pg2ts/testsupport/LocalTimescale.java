@@ -64,9 +64,10 @@ public final class LocalTimescale implements AutoCloseable {
                 String line;
                 while ((line = in.readLine()) != null) {
                     synchronized (output) {
-                        if (output.size() < 200) {
-                            output.add(line);
+                        if (output.size() == 200) {
+                            output.remove(0);
                         }
+                        output.add(line);
                     }
                     if (line.startsWith("ready on")) {
                         ready.countDown();
@@ -106,6 +107,10 @@ public final class LocalTimescale implements AutoCloseable {
 
     /** A new connection; close it before another is needed, as the server serves one at a time. */
     public Connection connect() throws SQLException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the TimescaleDB test server has exited (status " + process.exitValue()
+                    + "); its output:\n" + output());
+        }
         return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
     }
 
