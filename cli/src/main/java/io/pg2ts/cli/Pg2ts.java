@@ -32,7 +32,10 @@ public final class Pg2ts {
      * {@code pg2ts.log}), with exit status 2.
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new Pg2ts()).setExecutionExceptionHandler((e, commandLine, parsed) -> {
+        CommandLine pg2ts = new CommandLine(new Pg2ts());
+        // Every step answers --version as pg2ts does.
+        pg2ts.getSubcommands().values().forEach(step -> step.getCommandSpec().versionProvider(new Version()));
+        return pg2ts.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             commandLine.getErr().println("pg2ts " + commandLine.getCommandName() + ": " + message);
             LoggerFactory.getLogger(Pg2ts.class).warn("pg2ts {} failed", commandLine.getCommandName(), e);

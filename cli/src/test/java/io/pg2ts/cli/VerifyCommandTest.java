@@ -49,19 +49,34 @@ class VerifyCommandTest {
             assertThat(report).contains("public.accounts: DIFFERS (source 20,000 rows, target 20,000), in 1 key range(s) of (id)")
                     .contains("public.lines: DIFFERS (source 6,000 rows, target 5,999)")
                     .contains("public.events: DIFFERS").contains("3 of 3 tables differ");
-            // Narrowed down to a range of at most 100 keys around the changed row.
-            assertThat(report.lines().filter(l -> l.startsWith("  [(")).toList()).anySatisfy(line -> {
-                String[] bounds = line.substring(4, line.indexOf(")")).split(", ");
-                assertThat(line).contains("values differ");
-                long from = Long.parseLong(bounds[0]);
-                assertThat(from).isBetween(12345L - 100, 12345L);
-            });
+            // Narrowed down to the range of at most 100 keys that holds the changed row, printed under its table.
+            List<String> lines = report.lines().toList();
+            String range = lines.get(lines.indexOf(lines.stream()
+                    .filter(l -> l.startsWith("public.accounts: DIFFERS")).findFirst().orElseThrow()) + 1);
+            assertThat(range).contains("values differ").matches("  \\[\\(\\d+\\), \\(\\d+\\)\\): .*");
+            String[] bounds = range.replaceAll("[^0-9,]", " ").trim().split("[ ,]+");
+            long from = Long.parseLong(bounds[0]);
+            long to = Long.parseLong(bounds[1]);
+            assertThat(from).as(range).isLessThanOrEqualTo(12345L);
+            assertThat(to).as(range).isGreaterThan(12345L).isLessThanOrEqualTo(from + 100);
             assertThat(report).contains("[(us, 1").contains("source 100 rows, target 99 rows");
+
+            // The same through the command line: exit status 1.
+            assertThat(Pg2ts.commandLine().execute("verify", "--source", url(source), "--target", url(target),
+                    "--table", "public.accounts,public.lines", "--range-rows", "5000")).isEqualTo(1);
+            target.execute("postgres", "UPDATE public.accounts SET balance = balance - 0.01 WHERE id = 12345",
+                    "INSERT INTO public.lines VALUES ('us', 2000, md5('2000'))");
+            assertThat(Pg2ts.commandLine().execute("verify", "--source", url(source), "--target", url(target),
+                    "--table", "public.accounts,public.lines")).isZero();
         }
     }
 
     private static PostgresEndpoint endpoint(LocalPostgres pg) {
         return new PostgresEndpoint(pg.host(), pg.port(), "postgres", LocalPostgres.USER, "");
+    }
+
+    private static String url(LocalPostgres pg) {
+        return "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres?user=" + LocalPostgres.USER;
     }
 
     private static PrintStream print(ByteArrayOutputStream bytes) {

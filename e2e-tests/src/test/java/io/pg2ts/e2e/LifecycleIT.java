@@ -123,6 +123,12 @@ class LifecycleIT {
                 writer.join();
             }
             assertThat(workload.failure.get()).isNull();
+            // The application has stopped: status says when the target has caught up with it.
+            Fixtures.await("status --json shows caught_up", Duration.ofMinutes(2), () -> {
+                JsonNode status = JSON.readTree(pg2ts("status", "--source", sourceUrl, "--target", targetUrl,
+                        "--connect", rest, "--kafka", connect.bootstrapServers(), "--json", "--once").output);
+                return status.path("caught_up").asBoolean() && status.path("kafka_backlog_total").asLong(-1) == 0;
+            });
             // The server goes on writing WAL for another database, which the slot's decoding skips:
             // the quiet point lies beyond the last change the connector saw.
             source.execute("postgres", "CREATE DATABASE other");

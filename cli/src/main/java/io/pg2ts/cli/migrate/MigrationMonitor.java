@@ -2,8 +2,7 @@ package io.pg2ts.cli.migrate;
 
 import io.pg2ts.cli.connect.Relations;
 import io.pg2ts.common.TableId;
-import io.pg2ts.testsupport.TableComparison;
-import io.pg2ts.testsupport.TableComparison.Fingerprint;
+import io.pg2ts.cli.verify.TableVerifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,12 +13,14 @@ import java.util.Map;
 
 /**
  * Compares a migration's tables on the two databases themselves: rows per table on both sides,
- * and, once they match, checksums.
+ * and, once they match, checksums by key range.
  */
 public final class MigrationMonitor {
 
     /** Above this many rows (by the planner's estimate) a table's rows are estimated, not counted. */
     private static final long EXACT_COUNT_LIMIT = 1_000_000;
+
+    private static final int VERIFY_RANGE_ROWS = 100_000;
 
     private final Connection source;
     private final Connection target;
@@ -59,18 +60,21 @@ public final class MigrationMonitor {
         return new Progress(tables);
     }
 
-    /** The tables whose rows differ between source and target, with both fingerprints. */
+    /**
+     * The tables whose rows differ between source and target, compared as pg2ts verify does (key
+     * ranges, constant memory), each with its rows and the first key range that differs.
+     */
     public List<String> mismatches() throws SQLException {
         List<String> mismatches = new ArrayList<>();
+        TableVerifier verifier = new TableVerifier(source, target, VERIFY_RANGE_ROWS);
         for (Map.Entry<TableId, TableId> entry : targetOf.entrySet()) {
-            if (!Relations.exists(target, entry.getValue())) {
-                mismatches.add(entry.getValue() + ": missing on the target");
-                continue;
-            }
-            Fingerprint onSource = TableComparison.fingerprint(source, entry.getKey().quoted());
-            Fingerprint onTarget = TableComparison.fingerprint(target, entry.getValue().quoted());
-            if (!onSource.equals(onTarget)) {
-                mismatches.add(entry.getKey() + ": source " + onSource + ", target " + onTarget);
+            TableVerifier.Result result = verifier.verify(entry.getKey(), entry.getValue());
+            if (result.problem() != null) {
+                mismatches.add(entry.getValue() + ": " + result.problem());
+            } else if (!result.equal()) {
+                mismatches.add(entry.getKey() + ": source " + result.sourceRows() + " rows, target " + result.targetRows()
+                        + " rows; " + result.differing().size() + " key range(s) differ, the first "
+                        + result.differing().get(0).describe());
             }
         }
         return mismatches;
