@@ -40,7 +40,12 @@ public final class VerifyProgress implements AutoCloseable {
 
     /** Shown on standard error when this process runs on a terminal; silent otherwise. */
     public static VerifyProgress onTerminal(int tables) {
-        return new VerifyProgress(System.console() != null ? System.err : null, tables);
+        return to(System.console() != null ? System.err : null, tables);
+    }
+
+    /** Drawn on {@code terminal}, or silent when it is null. */
+    static VerifyProgress to(PrintStream terminal, int tables) {
+        return new VerifyProgress(terminal, tables);
     }
 
     public void compared(long sourceRows) {
