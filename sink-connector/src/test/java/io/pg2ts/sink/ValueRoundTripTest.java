@@ -122,6 +122,27 @@ class ValueRoundTripTest {
                 + " FROM round_trip." + table)).containsExactlyElementsOf(expected);
     }
 
+    /**
+     * Debezium puts a column's DEFAULT into the field schema, and {@code Struct.get} answers a
+     * NULL field with that default: a NULL written on the source must stay NULL on the target.
+     */
+    @Test
+    void aNullInAColumnWithADefaultStaysNullByCopyAndByUpsert() throws SQLException {
+        DebeziumTable t = DebeziumTable.builder("defaults", "orders")
+                .key("id", Schema.INT32_SCHEMA)
+                .column("state", SchemaBuilder.string().optional().defaultValue("new").build())
+                .column("qty", SchemaBuilder.int32().optional().defaultValue(7).build())
+                .build();
+
+        task.put(List.of(t.create(1, null, null), t.create(2, "paid", 3)));
+        assertThat(target.queryRow("SELECT coalesce(state, 'NULL') || ' ' || coalesce(qty::text, 'NULL') "
+                + "FROM defaults.orders WHERE id = 1")).containsExactly("NULL NULL");
+
+        task.put(List.of(t.update(2, null, null)));
+        assertThat(target.queryRow("SELECT coalesce(state, 'NULL') || ' ' || coalesce(qty::text, 'NULL') "
+                + "FROM defaults.orders WHERE id = 2")).containsExactly("NULL NULL");
+    }
+
     @Test
     void aSourceTypeThatIsNotBuiltInBecomesTheTargetTypeOfThatName() throws SQLException {
         target.execute("CREATE SCHEMA IF NOT EXISTS moods", "CREATE TYPE moods.feeling AS ENUM ('sad', 'happy')");

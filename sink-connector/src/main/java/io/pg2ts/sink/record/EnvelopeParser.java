@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -29,6 +30,8 @@ public final class EnvelopeParser {
     private final TableNameFormat tableNameFormat;
     private final Map<SourceName, TableId> tableNames = new HashMap<>();
     private final Map<Schema, RecordShape> shapes = new IdentityHashMap<>();
+    private SourceName lastName;
+    private TableId lastTable;
 
     private record SourceName(String topic, String schema, String table) {
     }
@@ -120,7 +123,9 @@ public final class EnvelopeParser {
         List<Field> columns = shape.columns();
         for (int i = 0; i < into.length; i++) {
             Field field = columns.get(i);
-            Object v = struct.get(field.name());
+            // Without default: Debezium puts a column's DEFAULT into its field schema, and a NULL on
+            // the source must stay NULL, not become that default.
+            Object v = struct.getWithoutDefault(field.name());
             if (v != null && isUnavailable(v)) {
                 if (unavailable == null) {
                     unavailable = new BitSet(into.length);
@@ -139,7 +144,7 @@ public final class EnvelopeParser {
         Object[] values = new Object[fields.size()];
         for (int i = 0; i < text.length; i++) {
             Field field = fields.get(i);
-            Object v = keyStruct.get(field.name());
+            Object v = keyStruct.getWithoutDefault(field.name());
             values[i] = v;
             text[i] = text(field, v);
         }
@@ -187,8 +192,18 @@ public final class EnvelopeParser {
             schema = source.schema().field("schema") == null ? null : source.getString("schema");
             table = source.schema().field("table") == null ? null : source.getString("table");
         }
-        return tableNames.computeIfAbsent(new SourceName(topic, schema, table),
-                n -> tableNameFormat.resolve(n.topic(), n.schema(), n.table()));
+        // Consecutive records mostly come from one table: compare with the last name before hashing
+        // the strings the record brought.
+        SourceName last = lastName;
+        if (last != null && last.topic().equals(topic) && Objects.equals(last.schema(), schema)
+                && Objects.equals(last.table(), table)) {
+            return lastTable;
+        }
+        SourceName name = new SourceName(topic, schema, table);
+        TableId resolved = tableNames.computeIfAbsent(name, n -> tableNameFormat.resolve(n.topic(), n.schema(), n.table()));
+        lastName = name;
+        lastTable = resolved;
+        return resolved;
     }
 
     private RecordShape shapeOf(Schema valueSchema, Schema keySchema) {
