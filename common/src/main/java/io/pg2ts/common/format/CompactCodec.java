@@ -1,5 +1,7 @@
 package io.pg2ts.common.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,27 @@ import org.apache.kafka.connect.errors.DataException;
  * before every value whose schema is optional. Connect's logical types travel as their base type.
  */
 final class CompactCodec {
+
+    private static final String CONNECT_LOGICAL_PREFIX = "org.apache.kafka.connect.data.";
+
+    /**
+     * A struct's values by field index. Decoding sets them without {@code Struct.put}: what the
+     * decoder reads by the schema is valid by construction, and {@code put} validates every value
+     * again (Kafka 4.3 builds an error-location string per call, compares a nested struct's schema
+     * deeply and validates it once more), which took a seventh of the sink task's thread. Encoding
+     * reads them without a lookup by field name per value. Null where this Kafka's {@code Struct}
+     * has no such field; {@code put} and {@code getWithoutDefault} are used then.
+     */
+    static final VarHandle STRUCT_VALUES = structValues();
+
+    private static VarHandle structValues() {
+        try {
+            return MethodHandles.privateLookupIn(Struct.class, MethodHandles.lookup())
+                    .findVarHandle(Struct.class, "values", Object[].class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
 
     private CompactCodec() {
     }
@@ -71,7 +94,9 @@ final class CompactCodec {
 
     private static void writePresent(Output out, Schema schema, Object value) {
         String logical = schema.name();
-        if (logical != null) {
+        // Only Connect's own logical types change the encoding; other names (Debezium's, the
+        // records' own) skip the switch, which would hash the name.
+        if (logical != null && logical.startsWith(CONNECT_LOGICAL_PREFIX)) {
             switch (logical) {
                 case Decimal.LOGICAL_NAME -> {
                     out.writeBytes(Decimal.fromLogical(schema, (BigDecimal) value));
@@ -134,10 +159,13 @@ final class CompactCodec {
                 if (!sameSchema(struct.schema(), schema)) {
                     throw new FieldError("Struct schema does not match " + describe(schema), null);
                 }
+                // By index where the values can be read directly (equal schemas order their fields alike).
+                Object[] values = STRUCT_VALUES == null ? null : (Object[]) STRUCT_VALUES.get(struct);
                 for (Field field : schema.fields()) {
                     try {
                         // Without default: a NULL column must stay NULL, not turn into the column default.
-                        write(out, field.schema(), struct.getWithoutDefault(field.name()));
+                        write(out, field.schema(), values != null ? values[field.index()]
+                                : struct.getWithoutDefault(field.name()));
                     } catch (FieldError e) {
                         e.path.add(field.name());
                         throw e;
@@ -199,7 +227,9 @@ final class CompactCodec {
             return null;
         }
         String logical = schema.name();
-        if (logical != null) {
+        // Only Connect's own logical types change the encoding; other names (Debezium's, the
+        // records' own) skip the switch, which would hash the name.
+        if (logical != null && logical.startsWith(CONNECT_LOGICAL_PREFIX)) {
             switch (logical) {
                 case Decimal.LOGICAL_NAME -> {
                     return Decimal.toLogical(schema, in.readBytes());
@@ -245,8 +275,14 @@ final class CompactCodec {
             }
             case STRUCT -> {
                 Struct struct = new Struct(schema);
+                Object[] values = STRUCT_VALUES == null ? null : (Object[]) STRUCT_VALUES.get(struct);
                 for (Field field : schema.fields()) {
-                    struct.put(field, read(in, field.schema()));
+                    Object value = read(in, field.schema());
+                    if (values != null) {
+                        values[field.index()] = value;
+                    } else {
+                        struct.put(field, value);
+                    }
                 }
                 yield struct;
             }
@@ -270,6 +306,11 @@ final class CompactCodec {
             if (pos + more > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
             }
+        }
+
+        /** Empties the buffer for the next record, keeping its capacity. */
+        void reset() {
+            pos = 0;
         }
 
         void writeByte(int b) {

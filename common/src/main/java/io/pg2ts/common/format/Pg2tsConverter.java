@@ -61,6 +61,8 @@ public class Pg2tsConverter implements Converter, Versioned {
     /** Fallback for new schema objects equal to one already published by this instance. */
     private final Map<Schema, Long> idsByEquality = new ConcurrentHashMap<>();
     private final Map<Long, Schema> schemasById = new ConcurrentHashMap<>();
+    // One growing buffer per thread that serializes, instead of a new one per record.
+    private final ThreadLocal<CompactCodec.Output> output = ThreadLocal.withInitial(() -> new CompactCodec.Output(512));
 
     public Pg2tsConverter() {
     }
@@ -96,7 +98,8 @@ public class Pg2tsConverter implements Converter, Versioned {
                     + " has none (schemaless data: use JsonConverter with schemas.enable=false)");
         }
         long id = idOf(schema);
-        CompactCodec.Output out = new CompactCodec.Output(512);
+        CompactCodec.Output out = output.get();
+        out.reset();
         out.writeByte(MAGIC);
         out.writeByte(VERSION);
         out.writeLongBe(id);

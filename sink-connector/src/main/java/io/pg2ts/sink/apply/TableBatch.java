@@ -7,7 +7,7 @@ import io.pg2ts.sink.record.RecordShape;
 import io.pg2ts.sink.record.RowKey;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +21,8 @@ public final class TableBatch implements Step {
 
     private final TableId table;
     private final RecordShape shape;
-    private final Map<RowKey, Change> latest = new HashMap<>();
+    // In arrival order: a snapshot arrives in key order, or nearly, which the sort then finds.
+    private final Map<RowKey, Change> latest = new LinkedHashMap<>();
     private final List<Change> inOrder = new ArrayList<>();
     private int received;
 

@@ -25,7 +25,13 @@ public final class CopyText {
             out.append("\\N");
             return;
         }
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0;
+        while (plain < value.length() && !escaped(value.charAt(plain))) {
+            plain++;
+        }
+        // Most values need no escape: one bulk append instead of one per character.
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char ch = value.charAt(i);
             switch (ch) {
                 case '\\' -> out.append("\\\\");
@@ -35,5 +41,9 @@ public final class CopyText {
                 default -> out.append(ch);
             }
         }
+    }
+
+    private static boolean escaped(char ch) {
+        return ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r';
     }
 }
