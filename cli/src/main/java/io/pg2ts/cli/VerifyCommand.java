@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
         description = {"Compares every table on the target with its source, and names the key ranges that differ.",
             "Compares every table on the target with its source: row count and a checksum of the rows' text "
                 + "(the sum of their md5s), range by range of the primary key (no sort, constant memory on both "
-                + "sides; a table without a key in one pass), several tables in parallel. A range that differs is narrowed down to ranges of at most 100 source rows, which are "
-                + "printed with the table. Compare while the source is quiet (at cutover), or expect differences "
-                + "from changes not yet applied.",
+                + "sides; a table without a key in one pass), several tables in parallel. A range that differs "
+                + "is narrowed down to ranges of at most 100 source rows, which are printed with the table. "
+                + "Compare while the source is quiet (at cutover), or expect differences from changes not yet applied.",
             "Credentials come from the URLs (?user=...&password=...) or PGUSER/PGPASSWORD. "
                 + "Exit status 0 when every table is equal, 1 when one differs or is missing, 2 on an error."})
 final class VerifyCommand implements Callable<Integer> {
