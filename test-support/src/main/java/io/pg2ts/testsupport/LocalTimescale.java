@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * (PGlite, PostgreSQL 17 compiled to WebAssembly, with TimescaleDB 2.23; the build installs its npm
  * packages). Hypertables, compression and DML on compressed chunks work. Its limits, which product
  * code must not be shaped around: one connection at a time (a second waits until the first closes),
- * all of them in one PostgreSQL session, and no {@code COPY FROM STDIN}.
+ * all of them in turn in one PostgreSQL session, and no {@code COPY FROM STDIN}. The server rolls
+ * back and discards what a client leaves in that session, however it leaves.
  */
 public final class LocalTimescale implements AutoCloseable {
 
