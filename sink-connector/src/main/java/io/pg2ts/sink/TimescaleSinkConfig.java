@@ -110,8 +110,10 @@ public final class TimescaleSinkConfig extends AbstractConfig {
 
     public static final String BATCH_MAX_ROWS_CONFIG = "batch.max.rows";
     public static final String BATCH_MAX_ROWS_DOC = "Changes a task holds in memory before it writes them to the "
-            + "target in one transaction. Repeated changes of one key count once, as only the last is kept.";
-    public static final int BATCH_MAX_ROWS_DEFAULT = 20_000;
+            + "target in one transaction. Repeated changes of one key count once, as only the last is kept. Each "
+            + "held change keeps its Kafka record in the worker's heap until its transaction commits; larger "
+            + "batches save round trips to a distant target but cost the worker garbage collection.";
+    public static final int BATCH_MAX_ROWS_DEFAULT = 2_000;
 
     public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
     public static final String BATCH_MAX_BYTES_DOC = "Size of the changes a task holds in memory before it writes "
@@ -122,7 +124,7 @@ public final class TimescaleSinkConfig extends AbstractConfig {
     public static final String BATCH_LINGER_MS_CONFIG = "batch.linger.ms";
     public static final String BATCH_LINGER_MS_DOC = "Longest time a change waits in memory for more changes "
             + "before it is written, in milliseconds; 0 writes at the end of every batch Connect delivers.";
-    public static final long BATCH_LINGER_MS_DEFAULT = 1000L;
+    public static final long BATCH_LINGER_MS_DEFAULT = 100L;
 
     public static final String APPLY_COPY_CONFIG = "apply.copy";
     public static final String APPLY_COPY_DOC = "Load batches that only insert rows (snapshot rows, inserts into "

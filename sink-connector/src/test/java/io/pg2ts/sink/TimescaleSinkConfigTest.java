@@ -45,9 +45,9 @@ class TimescaleSinkConfigTest {
         assertThat(config.tableNameFormat()).hasToString("${schema}.${table}");
         assertThat(config.autoCreate()).isTrue();
         assertThat(config.autoEvolve()).isTrue();
-        assertThat(config.batchMaxRows()).isEqualTo(20_000);
+        assertThat(config.batchMaxRows()).isEqualTo(2_000);
         assertThat(config.batchMaxBytes()).isEqualTo(67_108_864L);
-        assertThat(config.batchLinger()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.batchLinger()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.applyCopy()).isTrue();
         assertThat(config.offsetsTable()).isEqualTo(new TableId("pg2ts", "sink_offsets"));
         assertThat(config.connectorName()).isNull();

@@ -127,7 +127,7 @@ final class CompactCodec {
             case FLOAT32 -> out.writeIntLe(Float.floatToRawIntBits((Float) value));
             case FLOAT64 -> out.writeLongLe(Double.doubleToRawLongBits((Double) value));
             case BOOLEAN -> out.writeByte((Boolean) value ? 1 : 0);
-            case STRING -> out.writeBytes(((String) value).getBytes(StandardCharsets.UTF_8));
+            case STRING -> out.writeString((String) value);
             case BYTES -> {
                 if (value instanceof ByteBuffer buffer) {
                     ByteBuffer slice = buffer.duplicate();
@@ -353,6 +353,25 @@ final class CompactCodec {
             ensure(bytes.length);
             System.arraycopy(bytes, 0, buf, pos, bytes.length);
             pos += bytes.length;
+        }
+
+        /**
+         * The string's UTF-8 bytes with their length, as {@link #writeBytes} would write them; a
+         * string of ASCII characters only (most values) is copied without an intermediate array.
+         */
+        void writeString(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    writeBytes(s.getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+            }
+            writeVarLong(n);
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                buf[pos++] = (byte) s.charAt(i);
+            }
         }
 
         byte[] toByteArray() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,8 @@ import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class Pg2tsConverterTest {
 
@@ -179,6 +182,32 @@ class Pg2tsConverterTest {
                 .isEqualTo(key);
         assertThat(converter.fromConnectData("t", ENVELOPE, null)).isNull();
         assertThat(converter.toConnectData("t", null)).isEqualTo(SchemaAndValue.NULL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "plain ascii 123", "\u007f", "caf\u00e9", "\u20ac 9,50", "\ud83d\ude00 emoji",
+            "ascii then \u00fc"})
+    void stringsRoundTripAsUtf8(String text) {
+        Schema schema = SchemaBuilder.struct().name("s").field("text", Schema.STRING_SCHEMA).build();
+        Pg2tsConverter converter = new Pg2tsConverter(new MemorySchemas());
+        byte[] wire = converter.fromConnectData("t", schema, new Struct(schema).put("text", text));
+
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        assertThat(indexOf(wire, utf8)).as("the value's UTF-8 bytes are on the wire").isNotNegative();
+        assertThat(((Struct) converter.toConnectData("t", wire).value()).getString("text")).isEqualTo(text);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
