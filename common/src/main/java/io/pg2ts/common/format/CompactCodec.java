@@ -360,17 +360,18 @@ final class CompactCodec {
          * string of ASCII characters only (most values) is copied without an intermediate array.
          */
         void writeString(String s) {
+            int start = pos;
             int n = s.length();
-            for (int i = 0; i < n; i++) {
-                if (s.charAt(i) >= 0x80) {
-                    writeBytes(s.getBytes(StandardCharsets.UTF_8));
-                    return;
-                }
-            }
             writeVarLong(n);
             ensure(n);
             for (int i = 0; i < n; i++) {
-                buf[pos++] = (byte) s.charAt(i);
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    pos = start;
+                    writeBytes(s.getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                buf[pos++] = (byte) c;
             }
         }
 
