@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connect calls {@code commitRecord} once for every record {@code poll} returned: acknowledged,
  * dropped by a transformation, or skipped under {@code errors.tolerance=all}.
+ *
+ * <p>Once Debezium's task has started, {@link InlineLagMeasurement} moves its per-change lag
+ * measurement from a thread hand-off into the streaming thread.
  */
 public class PostgresSourceTask extends PostgresConnectorTask {
 
@@ -50,6 +53,7 @@ public class PostgresSourceTask extends PostgresConnectorTask {
     private final Condition acknowledged = lock.newCondition();
     private long unacknowledged;
     private int maxUnacknowledged = PostgresSourceConfig.MAX_UNACKNOWLEDGED_RECORDS_DEFAULT;
+    private volatile boolean lagMeasuredInline;
 
     @Override
     public ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> start(Configuration config) {
@@ -58,7 +62,10 @@ public class PostgresSourceTask extends PostgresConnectorTask {
             maxUnacknowledged = Integer.parseInt(bound);
         }
         LOG.info("pg2ts source task: at most {} records unacknowledged by Kafka", maxUnacknowledged);
-        return super.start(withSnapshotSelects(config));
+        ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> coordinator =
+                super.start(withSnapshotSelects(config));
+        lagMeasuredInline = InlineLagMeasurement.install(coordinator);
+        return coordinator;
     }
 
     /** The config with {@link SnapshotSelects}' overrides for the captured tables, read from the source's catalog. */
@@ -132,6 +139,11 @@ public class PostgresSourceTask extends PostgresConnectorTask {
                 lock.unlock();
             }
         }
+    }
+
+    /** True when {@link InlineLagMeasurement} took over Debezium's lag measurement; for tests. */
+    boolean lagMeasuredInline() {
+        return lagMeasuredInline;
     }
 
     /** Records returned by {@link #doPoll()} and not yet acknowledged; for tests and logs. */

@@ -3,6 +3,7 @@ package io.pg2ts.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pg2ts.testsupport.LocalPostgres;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.data.Field;
@@ -21,6 +23,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /** The task our connector configures, run against a real source without a Connect worker. */
@@ -66,6 +70,10 @@ class SourceTaskTest {
                         .contains("before", "after", "source", "op", "ts_ms");
                 Struct after = ((Struct) insert.value()).getStruct("after");
                 assertThat(after.get("name")).isEqualTo("d");
+                // Debezium's lag metric, measured in the streaming thread (InlineLagMeasurement), still reports.
+                assertThat(((PostgresSourceTask) task).lagMeasuredInline()).isTrue();
+                assertThat(streamingMetric("smoke", "MilliSecondsBehindSource")).isNotNull()
+                        .satisfies(lag -> assertThat((Long) lag).isGreaterThanOrEqualTo(0L));
                 // numeric travels as PostgreSQL text (ExactTextConverter): NaN and every digit survive.
                 assertThat(after.get("price")).isEqualTo("4.50");
                 Schema afterSchema = insert.valueSchema().field("after").schema();
@@ -163,6 +171,15 @@ class SourceTaskTest {
             }
         }
         return received;
+    }
+
+    /** An attribute of Debezium's streaming metrics MBean of this topic prefix, or null while it has none. */
+    private static Object streamingMetric(String prefix, String attribute) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = server.queryNames(
+                new ObjectName("debezium.postgres:type=connector-metrics,context=streaming,server=" + prefix + ",*"), null);
+        assertThat(names).as("Debezium's streaming metrics MBean").hasSize(1);
+        return server.getAttribute(names.iterator().next(), attribute);
     }
 
     private static String op(SourceRecord record) {
