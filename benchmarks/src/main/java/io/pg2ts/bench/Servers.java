@@ -98,11 +98,17 @@ final class Servers implements AutoCloseable {
         return "tgt_" + path;
     }
 
-    /** A fresh copy of the seeded source table and an empty target table for one path. */
+    /**
+     * A fresh copy of the seeded source table and an empty target table for one path, then a
+     * checkpoint on both servers: with {@code max_wal_size} at 4 GB, the WAL an earlier path left
+     * would otherwise bring a checkpoint (writing every dirty buffer) into this path's measurement.
+     */
     void createPathDatabases(String path) throws SQLException {
         copySeed(sourceDatabase(path));
         target.createDatabase(targetDatabase(path));
         target.execute(targetDatabase(path), Workload.CREATE_TABLE);
+        source.execute("postgres", "CHECKPOINT");
+        target.execute("postgres", "CHECKPOINT");
     }
 
     /** An empty target database with the workload's table, for a second sink of a path. */
