@@ -44,7 +44,7 @@ final class InlineLagMeasurement {
 
     /**
      * Installs the inline queue on the coordinator's streaming meter; true when it did, false (and
-     * an INFO line) when Debezium's classes are not shaped as expected.
+     * an INFO line) when Debezium's classes are not shaped as expected or missing.
      */
     static boolean install(ChangeEventSourceCoordinator<?, ?> coordinator) {
         try {
@@ -58,7 +58,7 @@ final class InlineLagMeasurement {
             MeasurementCollector<?> collector = (MeasurementCollector<?>) read(StreamingMeter.class,
                     "measurementCollector", meter);
             return install(collector);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.info("pg2ts source task: Debezium's lag-behind-source measurement stays on its own thread "
                     + "(not the structure of Debezium 3.7: {})", e.toString());
             return false;
