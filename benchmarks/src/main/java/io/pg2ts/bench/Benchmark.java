@@ -54,6 +54,11 @@ public final class Benchmark implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     List<String> paths;
 
+    @Option(names = "--runs", defaultValue = "1",
+            description = "Runs every path this many times, the paths in the given order each round, and reports each "
+                    + "run and the medians, as the issue's figures are medians of three runs (default ${DEFAULT-VALUE}).")
+    int runs;
+
     @Option(names = "--worker-heap", defaultValue = "512m",
             description = "-Xmx of the Connect worker JVM of the Kafka paths (default ${DEFAULT-VALUE}).")
     String workerHeap;
@@ -93,6 +98,10 @@ public final class Benchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Workload workload = new Workload(rows, inserts, updates, deletes, transactionRows).scaled(scale);
+        if (runs < 1) {
+            System.err.println("--runs must be 1 or more, not " + runs);
+            return 2;
+        }
         deleteRecursively(workDir);
         Map<String, BenchPath> known = knownPaths();
         for (String path : paths) {
@@ -116,11 +125,13 @@ public final class Benchmark implements Callable<Integer> {
             bytesPerRow = expected.bytesPerRow();
             BenchContext context = new BenchContext(servers, workload, expected, workDir, progress,
                     Duration.ofSeconds(120 + workload.rows() / 2_000), Duration.ofSeconds(120 + workload.changes() / 1_000));
-            for (String name : paths) {
-                results.add(run(known.get(name), context));
+            for (int round = 1; round <= runs; round++) {
+                for (String name : paths) {
+                    results.add(run(known.get(name), context, round));
+                }
             }
         }
-        String report = new Report(machine, workload, bytesPerRow, results).render();
+        String report = new Report(machine, workload, bytesPerRow, runs, results).render();
         System.out.println();
         System.out.print(report);
         Files.createDirectories(reportFile.toAbsolutePath().getParent());
@@ -129,10 +140,10 @@ public final class Benchmark implements Callable<Integer> {
         return 0;
     }
 
-    private PathResult run(BenchPath path, BenchContext context) {
+    private PathResult run(BenchPath path, BenchContext context, int round) {
         PrintStream progress = context.progress();
-        progress.printf("%s: started%n", path.name());
-        PathResult result = PathResult.measured(path.name(), path.label());
+        progress.printf("%s: started%s%n", path.name(), runs > 1 ? " (run " + round + " of " + runs + ")" : "");
+        PathResult result = PathResult.measured(path.name(), path.label(), round);
         try {
             context.servers().createPathDatabases(path.name());
             path.run(context, result);

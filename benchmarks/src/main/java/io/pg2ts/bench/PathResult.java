@@ -38,6 +38,7 @@ final class PathResult {
     }
 
     private final String name;
+    private final int round;
     private String label;
     private Phase snapshot;
     private Phase streaming;
@@ -47,13 +48,15 @@ final class PathResult {
     private String failure;
     private final List<String> notes = new ArrayList<>();
 
-    private PathResult(String name, String label) {
+    private PathResult(String name, String label, int round) {
         this.name = name;
         this.label = label;
+        this.round = round;
     }
 
-    static PathResult measured(String name, String label) {
-        return new PathResult(name, label);
+    /** What a path measures in its {@code round}-th run (from 1) of the benchmark's {@code --runs}. */
+    static PathResult measured(String name, String label, int round) {
+        return new PathResult(name, label, round);
     }
 
     PathResult snapshot(long rows, Duration elapsed) {
@@ -103,6 +106,10 @@ final class PathResult {
 
     String name() {
         return name;
+    }
+
+    int round() {
+        return round;
     }
 
     String label() {

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Function;
 
 /**
@@ -30,12 +30,15 @@ final class Report {
     private final String machine;
     private final Workload workload;
     private final long bytesPerRow;
+    private final int runs;
     private final List<PathResult> results;
 
-    Report(String machine, Workload workload, long bytesPerRow, List<PathResult> results) {
+    /** {@code results}: every path's result of every run, {@code runs} rounds of the paths. */
+    Report(String machine, Workload workload, long bytesPerRow, int runs, List<PathResult> results) {
         this.machine = machine;
         this.workload = workload;
         this.bytesPerRow = bytesPerRow;
+        this.runs = runs;
         this.results = results;
     }
 
@@ -51,31 +54,42 @@ final class Report {
         out.append("each figure: rows (or changes) / seconds from the start of the phase until the target's count and "
                 + "checksum equal the source's\n\n");
 
+        if (runs > 1) {
+            out.append("each path ran ").append(runs).append(" times, the paths in turn; the first two tables give "
+                    + "medians, and the ratios are of the medians, then of each run's pair\n\n");
+        }
         out.append("| path | snapshot rows/s | streaming apply rows/s |\n|---|---:|---:|\n");
-        for (PathResult r : results) {
-            out.append("| ").append(r.label()).append(" | ").append(rate(r, PathResult::snapshot, true))
-                    .append(" | ").append(rate(r, PathResult::streaming, !r.name().equals("copy"))).append(" |\n");
+        for (String name : names()) {
+            PathResult first = runsOf(name).get(0);
+            out.append("| ").append(first.label()).append(" | ").append(rate(name, PathResult::snapshot, true))
+                    .append(" | ").append(rate(name, PathResult::streaming, !name.equals("copy"))).append(" |\n");
         }
 
         StringBuilder ratios = new StringBuilder();
         for (String[] pair : RATIOS) {
-            Optional<PathResult> mine = find(pair[0]);
-            Optional<PathResult> theirs = find(pair[1]);
-            if (mine.isPresent() && theirs.isPresent()) {
-                ratios.append("| ").append(pair[0]).append(" ÷ ").append(pair[1]).append(pair[2]).append(" | ")
-                        .append(ratio(mine.get(), theirs.get(), PathResult::snapshot)).append(" | ")
-                        .append(ratio(mine.get(), theirs.get(), PathResult::streaming)).append(" |\n");
+            if (runsOf(pair[0]).isEmpty() || runsOf(pair[1]).isEmpty()) {
+                continue;
             }
+            ratios.append("| ").append(pair[0]).append(" ÷ ").append(pair[1]).append(pair[2]).append(" | ")
+                    .append(ratio(pair[0], pair[1], PathResult::snapshot)).append(" | ")
+                    .append(ratio(pair[0], pair[1], PathResult::streaming)).append(" |");
+            if (runs > 1) {
+                ratios.append(' ').append(ratiosPerRun(pair[0], pair[1], PathResult::snapshot)).append(" | ")
+                        .append(ratiosPerRun(pair[0], pair[1], PathResult::streaming)).append(" |");
+            }
+            ratios.append('\n');
         }
         if (!ratios.isEmpty()) {
-            out.append("\n| ratio | snapshot | streaming |\n|---|---:|---:|\n").append(ratios);
+            out.append(runs > 1
+                    ? "\n| ratio | snapshot | streaming | snapshot, each run | streaming, each run |\n|---|---:|---:|---|---|\n"
+                    : "\n| ratio | snapshot | streaming |\n|---|---:|---:|\n").append(ratios);
         }
 
         out.append("\n| path | snapshot s | streaming s | into Kafka rows/s (snapshot, streaming) "
                 + "| worker CPU µs/row (snapshot, streaming) | worker heap max after GC / peak (limit) |\n"
                 + "|---|---:|---:|---|---|---|\n");
         for (PathResult r : results) {
-            out.append("| ").append(r.name())
+            out.append("| ").append(runName(r))
                     .append(" | ").append(r.snapshot().map(p -> seconds(p.elapsed())).orElse(NONE))
                     .append(" | ").append(r.streaming().map(p -> seconds(p.elapsed())).orElse(NONE))
                     .append(" | ").append(pair(r, p -> p.sourceRowsPerSecond().map(Report::significant)))
@@ -92,7 +106,7 @@ final class Report {
                     + "|---|---:|---:|---:|---:|---|\n");
             for (PathResult r : backlogs) {
                 PathResult.Phase p = r.backlog().orElseThrow();
-                out.append("| ").append(r.name())
+                out.append("| ").append(runName(r))
                         .append(" | ").append(String.format(Locale.ROOT, "%,d", p.rows()))
                         .append(" | ").append(seconds(p.elapsed()))
                         .append(" | ").append(significant(p.rowsPerSecond()))
@@ -104,8 +118,9 @@ final class Report {
             }
         }
         for (PathResult r : results) {
-            r.notes().forEach(note -> out.append("- ").append(r.name()).append(": ").append(note).append('\n'));
-            r.failure().ifPresent(reason -> out.append("- ").append(r.name()).append(": failed: ").append(reason).append('\n'));
+            r.notes().forEach(note -> out.append("- ").append(runName(r)).append(": ").append(note).append('\n'));
+            r.failure().ifPresent(reason -> out.append("- ").append(runName(r)).append(": failed: ").append(reason)
+                    .append('\n'));
         }
         return out.toString();
     }
@@ -125,20 +140,66 @@ final class Report {
                 : String.format(Locale.ROOT, "%.3g", rounded);
     }
 
-    private String rate(PathResult r, Function<PathResult, Optional<PathResult.Phase>> phase, boolean applies) {
+    /** The path's rows/s in a phase: its one run's, or the median of its runs that measured the phase. */
+    private String rate(String name, Function<PathResult, Optional<PathResult.Phase>> phase, boolean applies) {
         if (!applies) {
             return NONE;
         }
-        return phase.apply(r).map(p -> significant(p.rowsPerSecond())).orElse(r.failure().isPresent() ? "failed" : NONE);
+        OptionalDouble median = median(name, phase);
+        if (median.isPresent()) {
+            long measured = runsOf(name).stream().filter(r -> phase.apply(r).isPresent()).count();
+            return significant(median.getAsDouble()) + (runs > 1 && measured < runs ? " (" + measured + " of " + runs
+                    + " runs)" : "");
+        }
+        return runsOf(name).stream().anyMatch(r -> r.failure().isPresent()) ? "failed" : NONE;
     }
 
-    private static String ratio(PathResult pg2ts, PathResult other, Function<PathResult, Optional<PathResult.Phase>> phase) {
-        Optional<PathResult.Phase> mine = phase.apply(pg2ts);
-        Optional<PathResult.Phase> theirs = phase.apply(other);
-        if (mine.isEmpty() || theirs.isEmpty()) {
+    private String ratio(String mine, String theirs, Function<PathResult, Optional<PathResult.Phase>> phase) {
+        OptionalDouble a = median(mine, phase);
+        OptionalDouble b = median(theirs, phase);
+        if (a.isEmpty() || b.isEmpty()) {
             return NONE;
         }
-        return String.format(Locale.ROOT, "%.2f×", mine.get().rowsPerSecond() / theirs.get().rowsPerSecond());
+        return String.format(Locale.ROOT, "%.2f×", a.getAsDouble() / b.getAsDouble());
+    }
+
+    /** The ratio of each run's pair of figures, in run order: "6.45×, 6.05×, —". */
+    private String ratiosPerRun(String mine, String theirs, Function<PathResult, Optional<PathResult.Phase>> phase) {
+        StringBuilder out = new StringBuilder();
+        for (int round = 1; round <= runs; round++) {
+            Optional<PathResult.Phase> a = inRound(mine, round).flatMap(phase);
+            Optional<PathResult.Phase> b = inRound(theirs, round).flatMap(phase);
+            out.append(out.isEmpty() ? "" : ", ").append(a.isPresent() && b.isPresent()
+                    ? String.format(Locale.ROOT, "%.2f×", a.get().rowsPerSecond() / b.get().rowsPerSecond()) : NONE);
+        }
+        return out.toString();
+    }
+
+    /** The median rows/s of a path's runs that measured the phase: the middle one, or the mean of the middle two. */
+    private OptionalDouble median(String name, Function<PathResult, Optional<PathResult.Phase>> phase) {
+        double[] rates = runsOf(name).stream().map(phase).flatMap(Optional::stream)
+                .mapToDouble(PathResult.Phase::rowsPerSecond).sorted().toArray();
+        if (rates.length == 0) {
+            return OptionalDouble.empty();
+        }
+        int middle = rates.length / 2;
+        return OptionalDouble.of(rates.length % 2 == 1 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2);
+    }
+
+    private List<String> names() {
+        return results.stream().map(PathResult::name).distinct().toList();
+    }
+
+    private List<PathResult> runsOf(String name) {
+        return results.stream().filter(r -> r.name().equals(name)).toList();
+    }
+
+    private Optional<PathResult> inRound(String name, int round) {
+        return results.stream().filter(r -> r.name().equals(name) && r.round() == round).findFirst();
+    }
+
+    private String runName(PathResult r) {
+        return runs > 1 ? r.name() + " (run " + r.round() + ")" : r.name();
     }
 
     /** One figure of each phase, "snapshot, streaming", or a dash when neither phase has it. */
@@ -155,7 +216,4 @@ final class Report {
         return String.format(Locale.ROOT, "%d MiB", Math.round(bytes / 1024.0 / 1024.0));
     }
 
-    private Optional<PathResult> find(String name) {
-        return results.stream().filter(r -> r.name().equals(name)).findFirst();
-    }
 }
