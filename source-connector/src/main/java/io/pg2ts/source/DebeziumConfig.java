@@ -39,11 +39,20 @@ import java.util.stream.Collectors;
  *       changes or fails on travel as PostgreSQL's text of the value;</li>
  *   <li>{@code tombstones.on.delete=true}: a delete is followed by a tombstone, so compacted topics
  *       forget deleted keys;</li>
+ *   <li>{@code poll.interval.ms=20} ({@link #POLL_INTERVAL_MS}), not Debezium's 500: its streaming
+ *       thread sleeps that long each time it has read everything the server sent so far, and its
+ *       queue holds a change that long when fewer than a batch are waiting. At 500 ms a busy stream
+ *       that catches up with the server's WAL sender stalls half a second at a time, and every
+ *       quiet-time change waits up to a second; at 20 ms an idle task wakes 50 times a second to
+ *       look for changes, which costs next to nothing;</li>
  *   <li>{@code schema.exclude.list}, only when every table is captured: system and TimescaleDB
  *       internal schemas.</li>
  * </ul>
  */
 public final class DebeziumConfig {
+
+    /** Debezium's {@code poll.interval.ms} as pg2ts sets it; {@code debezium.poll.interval.ms} overrides it. */
+    static final long POLL_INTERVAL_MS = 20;
 
     /**
      * Schemas never captured when the include list is empty, as anchored regular expressions
@@ -94,6 +103,7 @@ public final class DebeziumConfig {
         props.put("interval.handling.mode", "string");
         props.put("include.unknown.datatypes", "true");
         props.put("tombstones.on.delete", "true");
+        props.put("poll.interval.ms", Long.toString(POLL_INTERVAL_MS));
         props.put("extended.headers.enabled", "false");
         props.put("message.prefix.exclude.list", ".*");
         props.put("converters", "pg2ts");

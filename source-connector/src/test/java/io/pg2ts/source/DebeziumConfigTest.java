@@ -51,6 +51,7 @@ class DebeziumConfigTest {
                 Map.entry("interval.handling.mode", "string"),
                 Map.entry("include.unknown.datatypes", "true"),
                 Map.entry("tombstones.on.delete", "true"),
+                Map.entry("poll.interval.ms", "20"),
                 Map.entry("extended.headers.enabled", "false"),
                 Map.entry("message.prefix.exclude.list", ".*"),
                 Map.entry("converters", "pg2ts"),

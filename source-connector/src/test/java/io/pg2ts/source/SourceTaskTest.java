@@ -84,6 +84,27 @@ class SourceTaskTest {
                         .containsEntry("__debezium.source.column.type", "NUMERIC")
                         .containsEntry("__debezium.source.column.length", "10")
                         .containsEntry("__debezium.source.column.scale", "2");
+
+                // A change after a quiet spell reaches poll() promptly. With Debezium's own
+                // poll.interval.ms (500) its streaming thread sleeps 500 ms whenever it has read all the
+                // server sent and its queue holds a short batch 500 ms: about a second, median 500 ms.
+                List<Long> latencies = new ArrayList<>();
+                for (int id = 5; id < 10; id++) {
+                    Instant quietUntil = Instant.now().plusMillis(300);
+                    while (Instant.now().isBefore(quietUntil)) {
+                        List<SourceRecord> quiet = task.poll();
+                        if (quiet != null) {
+                            assertThat(quiet).as("no change while quiet").noneMatch(r -> r.topic().equals(TOPIC));
+                        }
+                    }
+                    source.execute(DB, "INSERT INTO public.items VALUES (" + id + ", 'e', 5.50)");
+                    long committed = System.nanoTime();
+                    SourceRecord arrived = pollUntil(task, r -> !r.isEmpty()).get(0);
+                    latencies.add((System.nanoTime() - committed) / 1_000_000);
+                    assertThat(((Struct) arrived.key()).get("id")).isEqualTo((long) id);
+                }
+                assertThat(latencies.stream().sorted().toList().get(2)).as("median ms from commit to poll, of %s", latencies)
+                        .isLessThan(250L);
             } finally {
                 task.stop();
                 connector.stop();
