@@ -215,5 +215,4 @@ final class Report {
     private static String mebibytes(long bytes) {
         return String.format(Locale.ROOT, "%d MiB", Math.round(bytes / 1024.0 / 1024.0));
     }
-
 }
